@@ -1,0 +1,81 @@
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './constants.js';
+import { ConfigurationError } from './errors.js';
+import { type Environment, readEnvBoolean, readEnvInteger, readEnvString, readEnvUrl } from './env.js';
+import { type LogLevel, logLevelFromEnv } from './logger.js';
+
+/** The rules GetRandomPassword applies to a new password, from the same variables AWS's templates read. */
+interface PasswordPolicy {
+  readonly length: number;
+  readonly excludeCharacters: string;
+  readonly excludeNumbers: boolean;
+  readonly excludePunctuation: boolean;
+  readonly excludeUppercase: boolean;
+  readonly excludeLowercase: boolean;
+  readonly requireEachIncludedType: boolean;
+}
+
+/** Per-engine defaults, matching AWS's template for that engine. */
+interface EngineDefaults {
+  readonly excludeCharacters: string;
+  readonly passwordLength: number;
+}
+
+/** Everything a handler reads from its environment, validated once at cold start. */
+interface RotationConfig {
+  readonly secretsManagerEndpoint: string | undefined;
+  readonly rdsEndpoint: string | undefined;
+  readonly password: PasswordPolicy;
+  /** Lets rotation take over an existing alternate user it did not create (`ADOPT_EXISTING_USER`). */
+  readonly adoptExistingUser: boolean;
+  /** Overrides the engine's alternate-username limit (`USERNAME_CHARACTER_LIMIT`, as AWS's MySQL template). */
+  readonly usernameCharacterLimit: number | undefined;
+  /** Pins the function to one secret (`SECRET_ARN`). */
+  readonly secretArn: string | undefined;
+  readonly connectTimeoutMs: number;
+  readonly logLevel: LogLevel;
+  /** The whole environment, for engine-specific variables read by the engine adapter. */
+  readonly env: Environment;
+}
+
+function readPasswordPolicy(env: Environment, defaults: EngineDefaults): PasswordPolicy {
+  const policy: PasswordPolicy = {
+    length: readEnvInteger(env, 'PASSWORD_LENGTH', defaults.passwordLength, 8, 4096),
+    // Set-but-empty means "exclude nothing", unlike unset, so this one is not trimmed away.
+    excludeCharacters: env.EXCLUDE_CHARACTERS ?? defaults.excludeCharacters,
+    excludeNumbers: readEnvBoolean(env, 'EXCLUDE_NUMBERS', false),
+    excludePunctuation: readEnvBoolean(env, 'EXCLUDE_PUNCTUATION', false),
+    excludeUppercase: readEnvBoolean(env, 'EXCLUDE_UPPERCASE', false),
+    excludeLowercase: readEnvBoolean(env, 'EXCLUDE_LOWERCASE', false),
+    requireEachIncludedType: readEnvBoolean(env, 'REQUIRE_EACH_INCLUDED_TYPE', true),
+  };
+  if (policy.excludeNumbers && policy.excludePunctuation && policy.excludeUppercase && policy.excludeLowercase) {
+    throw new ConfigurationError('EXCLUDE_NUMBERS, EXCLUDE_PUNCTUATION, EXCLUDE_UPPERCASE and EXCLUDE_LOWERCASE exclude every character type', {
+      field: 'EXCLUDE_LOWERCASE',
+    });
+  }
+  return policy;
+}
+
+/** Reads and validates the handler's environment; throws ConfigurationError naming the first bad variable. */
+function readRotationConfig(env: Environment, defaults: EngineDefaults): RotationConfig {
+  const password = readPasswordPolicy(env, defaults);
+  return {
+    secretsManagerEndpoint: readEnvUrl(env, 'SECRETS_MANAGER_ENDPOINT'),
+    rdsEndpoint: readEnvUrl(env, 'RDS_ENDPOINT'),
+    password,
+    adoptExistingUser: readEnvBoolean(env, 'ADOPT_EXISTING_USER', false),
+    usernameCharacterLimit:
+      readEnvString(env, 'USERNAME_CHARACTER_LIMIT') === undefined
+        ? undefined
+        : readEnvInteger(env, 'USERNAME_CHARACTER_LIMIT', 0, 1, 1024),
+    secretArn: readEnvString(env, 'SECRET_ARN'),
+    connectTimeoutMs:
+      readEnvInteger(env, 'CONNECT_TIMEOUT_SECONDS', DEFAULT_CONNECT_TIMEOUT_MS / 1000, 1, 60) * 1000,
+    logLevel: logLevelFromEnv(env.AWS_LAMBDA_LOG_LEVEL),
+    // A snapshot: the configuration is what the function started with, as the engines read it later.
+    env: Object.freeze({ ...env }),
+  };
+}
+
+export { readRotationConfig };
+export type { EngineDefaults, PasswordPolicy, RotationConfig };

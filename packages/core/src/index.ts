@@ -1,0 +1,71 @@
+export { alternateUsername, recordedUserPair, userPairOf } from './alternate-user.js';
+export type { UserPair } from './alternate-user.js';
+export { createAlternatingUsersRotation } from './alternating-users.js';
+export { readRotationConfig } from './config.js';
+export type { EngineDefaults, PasswordPolicy, RotationConfig } from './config.js';
+export {
+  CLONE_SUFFIX,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  ROTATION_USERS_FIELD,
+  RotationStep,
+  RotationStrategy,
+  StagingLabel,
+} from './constants.js';
+export { databaseResource, parseDatabaseSecret } from './database-secret.js';
+export type { DatabaseSecret, DatabaseSecretShape } from './database-secret.js';
+export type {
+  AdminSession,
+  AlternateUserChange,
+  EngineAdapter,
+  OwnPasswordChange,
+  ServerEndpoint,
+  UserSession,
+  UserState,
+} from './engine.js';
+export { readEnvBoolean, readEnvInteger, readEnvString } from './env.js';
+export type { Environment } from './env.js';
+export {
+  AlternateUserConflictError,
+  ConfigurationError,
+  EngineAuthError,
+  EngineConnectionError,
+  EngineError,
+  EngineOperationError,
+  EngineTlsError,
+  InvalidEventError,
+  InvalidSecretError,
+  MasterSecretError,
+  RdsLookupError,
+  ResourceMismatchError,
+  RotationError,
+  RotationNotEnabledError,
+  SecretNotAllowedError,
+  SecretsManagerError,
+  StagingLabelError,
+  UnsupportedFeatureError,
+  UsernameTooLongError,
+} from './errors.js';
+export type { CredentialsRole, RotationErrorOptions, SecretSource } from './errors.js';
+export { parseRotationEvent } from './event.js';
+export type { RotationEvent } from './event.js';
+export { JsonLogger, logLevelFromEnv } from './logger.js';
+export type { JsonLoggerOptions, LogFields, Logger, LogLevel } from './logger.js';
+export { isRdsHost, isReplicaOfMaster, SdkRdsLookups } from './rds-topology.js';
+export type { RdsLookups } from './rds-topology.js';
+export type { RotationHandler, RotationHandlerOptions } from './rotation-handler.js';
+export {
+  normalizeHost,
+  optionalString,
+  parseSecretJson,
+  readPort,
+  readSsl,
+  requireEngine,
+  requirePassword,
+  requireString,
+} from './secret-fields.js';
+export type { RotatableSecret, SecretJson } from './secret-fields.js';
+export { SecretScrubber } from './secret-scrubber.js';
+export type { SecretsManagerSender } from './secrets-repository.js';
+export { createSingleUserRotation } from './single-user.js';
+export { trustedCertificates } from './tls-trust.js';

@@ -1,0 +1,126 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { RotationConfig } from './config.js';
+import { type RotationStep, type RotationStrategy, StagingLabel } from './constants.js';
+import type { EngineAdapter } from './engine.js';
+import { RotationNotEnabledError, SecretNotAllowedError, StagingLabelError } from './errors.js';
+import { parseRotationEvent, type RotationEvent } from './event.js';
+import { JsonLogger, type Logger, SanitizingLogger } from './logger.js';
+import { type RdsLookups, SdkRdsLookups } from './rds-topology.js';
+import { toSafeError } from './safe-error.js';
+import type { RotatableSecret } from './secret-fields.js';
+import { SecretScrubber } from './secret-scrubber.js';
+import { type SecretMetadata, type SecretsManagerSender, SecretsRepository } from './secrets-repository.js';
+
+/** Everything a step needs; built once per invocation. */
+interface RotationContext<S extends RotatableSecret> {
+  readonly event: RotationEvent;
+  readonly secret: SecretMetadata;
+  readonly secrets: SecretsRepository;
+  readonly engine: EngineAdapter<S>;
+  readonly config: RotationConfig;
+  readonly logger: Logger;
+  readonly rds: RdsLookups;
+}
+
+/** One step of a strategy. */
+type StepFunction<S extends RotatableSecret> = (context: RotationContext<S>) => Promise<void>;
+
+/** A strategy: the four steps, in protocol order. */
+interface RotationSteps<S extends RotatableSecret> {
+  readonly createSecret: StepFunction<S>;
+  readonly setSecret: StepFunction<S>;
+  readonly testSecret: StepFunction<S>;
+  readonly finishSecret: StepFunction<S>;
+}
+
+/** What a handler file passes to a strategy factory; the clients default to the real AWS SDK clients. */
+interface RotationHandlerOptions<S extends RotatableSecret> {
+  readonly engine: EngineAdapter<S>;
+  readonly config: RotationConfig;
+  readonly secretsManager?: SecretsManagerSender;
+  readonly rds?: RdsLookups;
+  readonly logger?: Logger;
+}
+
+/** The Lambda handler Secrets Manager invokes once per step. */
+type RotationHandler = (event: unknown) => Promise<void>;
+
+/** Rotation enabled; token staged; token already AWSCURRENT means done; otherwise it must be AWSPENDING. */
+function checkStagingLabels(event: RotationEvent, secret: SecretMetadata): 'run' | 'already-current' {
+  if (!secret.rotationEnabled) throw new RotationNotEnabledError('Secret is not enabled for rotation');
+  const stages = secret.versionStages.get(event.clientRequestToken);
+  if (stages === undefined) {
+    throw new StagingLabelError('ClientRequestToken is not a version of the secret', { field: 'ClientRequestToken' });
+  }
+  if (stages.includes(StagingLabel.Current)) return 'already-current';
+  if (!stages.includes(StagingLabel.Pending)) {
+    throw new StagingLabelError('ClientRequestToken version is not staged as AWSPENDING', { field: 'ClientRequestToken' });
+  }
+  return 'run';
+}
+
+/**
+ * Refuses a secret other than the one `SECRET_ARN` pins the function to. Before DescribeSecret only an
+ * ARN-to-ARN comparison is conclusive; after it, the event's id may also match the secret's ARN or name.
+ */
+function checkSecretPin(pin: string | undefined, secretId: string, secret: SecretMetadata | undefined): void {
+  if (pin === undefined || secretId === pin) return;
+  if (secret === undefined && !(secretId.startsWith('arn:') && pin.startsWith('arn:'))) return;
+  if (secret !== undefined && (secret.arn === pin || secret.name === pin)) return;
+  throw new SecretNotAllowedError('SecretId is not the secret SECRET_ARN allows this function to rotate', {
+    field: 'SecretId',
+  });
+}
+
+/**
+ * Wires a strategy's four steps into a Lambda handler: parse the event, apply the pin and the staging-label
+ * gates, run the step, and log its start and outcome once. Errors leave as scrubbed RotationErrors.
+ */
+function createRotationHandler<S extends RotatableSecret>(
+  strategy: RotationStrategy,
+  steps: RotationSteps<S>,
+  options: RotationHandlerOptions<S>,
+): RotationHandler {
+  const { engine, config } = options;
+  const scrubber = new SecretScrubber();
+  const baseKeys = { service: 'rotation-lambdas', engine: engine.name, strategy };
+  const logger = new SanitizingLogger(options.logger ?? new JsonLogger({ level: config.logLevel, keys: baseKeys }), scrubber);
+  const secretsManager =
+    options.secretsManager ??
+    new SecretsManagerClient(config.secretsManagerEndpoint === undefined ? {} : { endpoint: config.secretsManagerEndpoint });
+  const secrets = new SecretsRepository(secretsManager, scrubber);
+  const rds = options.rds ?? new SdkRdsLookups(config.rdsEndpoint);
+
+  return async function rotationHandler(rawEvent: unknown): Promise<void> {
+    const started = performance.now();
+    let step: RotationStep | undefined;
+    logger.resetKeys();
+    try {
+      const event = parseRotationEvent(rawEvent);
+      step = event.step;
+      logger.appendKeys({ secretId: event.secretId, step: event.step, clientRequestToken: event.clientRequestToken });
+      checkSecretPin(config.secretArn, event.secretId, undefined);
+      logger.info('Rotation step started');
+      const secret = await secrets.describe(event.secretId);
+      checkSecretPin(config.secretArn, event.secretId, secret);
+      if (checkStagingLabels(event, secret) === 'already-current') {
+        logger.info('Rotation step skipped: the version is already AWSCURRENT', { outcome: 'skipped' });
+        return;
+      }
+      await steps[event.step]({ event, secret, secrets, engine, config, logger, rds });
+      logger.info('Rotation step succeeded', { outcome: 'succeeded', durationMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      const safe = toSafeError(error, scrubber);
+      safe.step ??= step;
+      logger.error('Rotation step failed', {
+        outcome: 'failed',
+        durationMs: Math.round(performance.now() - started),
+        error: safe,
+      });
+      throw safe;
+    }
+  };
+}
+
+export { checkStagingLabels, createRotationHandler };
+export type { RotationContext, RotationHandler, RotationHandlerOptions, RotationSteps, StepFunction };

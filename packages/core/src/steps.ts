@@ -1,0 +1,104 @@
+import { StagingLabel } from './constants.js';
+import type { AdminSession, EngineAdapter, UserSession } from './engine.js';
+import { type CredentialsRole, ResourceMismatchError, StagingLabelError } from './errors.js';
+import type { RotationContext } from './rotation-handler.js';
+import { parseSecretJson, type RotatableSecret, type SecretJson } from './secret-fields.js';
+import { versionWithLabel } from './secrets-repository.js';
+
+/** The AWSCURRENT version, parsed and validated by the engine. */
+async function loadCurrent<S extends RotatableSecret>(context: RotationContext<S>): Promise<S> {
+  const value = await context.secrets.currentValue(context.secret);
+  return context.engine.parseSecret(parseSecretJson(value, 'AWSCURRENT'), 'AWSCURRENT');
+}
+
+/** The AWSPENDING version of this rotation; it must have a value, i.e. createSecret has completed. */
+async function loadPending<S extends RotatableSecret>(context: RotationContext<S>): Promise<S> {
+  const value = await context.secrets.findVersionValue(context.secret.arn, context.event.clientRequestToken);
+  if (value === undefined) {
+    throw new StagingLabelError('AWSPENDING version has no value yet: createSecret has not completed', {
+      field: 'ClientRequestToken',
+    });
+  }
+  return context.engine.parseSecret(parseSecretJson(value, 'AWSPENDING'), 'AWSPENDING');
+}
+
+/**
+ * createSecret for both strategies: keep an existing AWSPENDING value (the step is being retried), else
+ * store `nextFields(current)` with a new password under the rotation's token. `nextFields` runs first, so a
+ * secret that cannot be rotated fails before anything is generated or written.
+ */
+async function createPendingVersion<S extends RotatableSecret>(
+  context: RotationContext<S>,
+  nextFields: (current: S) => SecretJson,
+): Promise<void> {
+  const { secrets, secret, event, config, logger } = context;
+  const current = await loadCurrent(context);
+  const fields = nextFields(current);
+  if ((await secrets.findVersionValue(secret.arn, event.clientRequestToken)) !== undefined) {
+    logger.info('AWSPENDING version already has a value; keeping it');
+    return;
+  }
+  const password = await secrets.randomPassword(config.password);
+  const stored = await secrets.putPending(secret.arn, event.clientRequestToken, JSON.stringify({ ...fields, password }));
+  if (stored) logger.info('Stored the new AWSPENDING version', { username: fields.username });
+  else logger.warn('A concurrent invocation stored AWSPENDING first; keeping its value');
+}
+
+/**
+ * The confused-deputy check that runs before anything touches the database: pending must point at the same
+ * engine, server and database as current (host compared case-insensitively, trailing dot ignored).
+ */
+function assertSameResource<S extends RotatableSecret>(engine: EngineAdapter<S>, current: S, pending: S): void {
+  const expected = engine.resourceOf(current);
+  const actual = engine.resourceOf(pending);
+  for (const field of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+    if (expected[field] !== actual[field]) {
+      throw new ResourceMismatchError(`Field "${field}" differs between the AWSCURRENT and AWSPENDING secrets`, { field });
+    }
+  }
+}
+
+/** Opens a session, runs `use`, and always closes it (adapters' close never throws). */
+async function withSession<T, Session extends UserSession | AdminSession>(
+  open: Promise<Session>,
+  use: (session: Session) => Promise<T>,
+): Promise<T> {
+  const session = await open;
+  try {
+    return await use(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Logs in with `secret` and closes: proof the credentials work, nothing more. */
+async function proveLogin<S extends RotatableSecret>(engine: EngineAdapter<S>, secret: S, login: CredentialsRole): Promise<void> {
+  await withSession(engine.connect(secret, login), async () => undefined);
+}
+
+/** testSecret for both strategies: log in with AWSPENDING and run the engine's probe as that user. */
+async function testPendingVersion<S extends RotatableSecret>(context: RotationContext<S>): Promise<void> {
+  const pending = await loadPending(context);
+  await withSession(context.engine.connect(pending, 'pending'), (session) => session.verify());
+  context.logger.info('AWSPENDING credentials log in and pass the probe', { username: pending.username });
+}
+
+/** finishSecret for both strategies: move AWSCURRENT to this version; Secrets Manager moves AWSPREVIOUS. */
+async function finishPendingVersion<S extends RotatableSecret>(context: RotationContext<S>): Promise<void> {
+  const { secrets, secret, event, logger } = context;
+  const previous = versionWithLabel(secret, StagingLabel.Current);
+  await secrets.moveCurrent(secret.arn, event.clientRequestToken, previous);
+  secrets.forget(secret.arn);
+  logger.info('Moved AWSCURRENT to the new version', { previousVersion: previous });
+}
+
+export {
+  assertSameResource,
+  createPendingVersion,
+  finishPendingVersion,
+  loadCurrent,
+  loadPending,
+  proveLogin,
+  testPendingVersion,
+  withSession,
+};

@@ -1,0 +1,203 @@
+import {
+  type AdminSession,
+  type AlternateUserChange,
+  type CredentialsRole,
+  type DatabaseSecret,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  databaseResource,
+  type EngineAdapter,
+  type EngineDefaults,
+  EngineOperationError,
+  type OwnPasswordChange,
+  parseDatabaseSecret,
+  type RotationConfig,
+  trustedCertificates,
+  type UserSession,
+  type UserState,
+} from '@rotation-lambdas/core';
+import pg from 'pg';
+import { classifyConnectError, operationError } from './classify-error.js';
+import {
+  createCloneStatements,
+  isRotationMarker,
+  type Queryable,
+  readRole,
+  setPasswordStatement,
+  syncStatements,
+} from './role-sync.js';
+import { scramSha256Verifier } from './scram-verifier.js';
+
+/** AWS's PostgreSQL template defaults: `:` is excluded too, because it breaks .pgpass and URL formats. */
+const POSTGRES_DEFAULTS: EngineDefaults = { excludeCharacters: ':/@"\'\\', passwordLength: 32 };
+
+/** NAMEDATALEN - 1: PostgreSQL truncates identifiers beyond 63 bytes. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/** The pg client constructor, injectable so unit tests of the SQL can pass a fake. */
+type ClientFactory = (config: pg.ClientConfig) => Pick<pg.Client, 'connect' | 'query' | 'end' | 'on'>;
+
+interface PostgresAdapterOptions {
+  readonly config: Pick<RotationConfig, 'connectTimeoutMs' | 'env'>;
+  readonly createClient?: ClientFactory;
+}
+
+type PostgresClient = ReturnType<ClientFactory>;
+
+async function closeQuietly(client: PostgresClient): Promise<void> {
+  // A failed close cannot undo anything already committed; the server drops the session either way.
+  await client.end().catch(() => undefined);
+}
+
+/** Runs `statements` in one transaction: PostgreSQL DDL on roles is transactional, so a crash leaves nothing half-made. */
+async function inTransaction(client: Queryable, work: () => Promise<void>): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await work();
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+class PostgresUserSession implements UserSession {
+  readonly #client: PostgresClient;
+  readonly #username: string;
+  readonly #login: CredentialsRole;
+
+  constructor(client: PostgresClient, username: string, login: CredentialsRole) {
+    this.#client = client;
+    this.#username = username;
+    this.#login = login;
+  }
+
+  async verify(): Promise<void> {
+    let sessionUser: unknown;
+    try {
+      const { rows } = await this.#client.query<{ user: string }>('SELECT session_user AS user');
+      sessionUser = rows[0]?.user;
+    } catch (error) {
+      throw operationError('test query', this.#login, error);
+    }
+    if (sessionUser !== this.#username) {
+      throw new EngineOperationError('The session is not logged in as the secret user', this.#login, {
+        engine: 'postgres',
+        field: 'username',
+      });
+    }
+  }
+
+  async changeOwnPassword(change: OwnPasswordChange): Promise<void> {
+    // SESSION_USER, not CURRENT_USER: a role with a `role` setting logs in as itself but runs as another.
+    const verifier = scramSha256Verifier(change.newPassword);
+    try {
+      await this.#client.query(`ALTER ROLE SESSION_USER WITH PASSWORD ${pg.escapeLiteral(verifier)}`);
+    } catch (error) {
+      throw operationError('password change', this.#login, error);
+    }
+  }
+
+  close(): Promise<void> {
+    return closeQuietly(this.#client);
+  }
+}
+
+class PostgresAdminSession implements AdminSession {
+  readonly #client: PostgresClient;
+
+  constructor(client: PostgresClient) {
+    this.#client = client;
+  }
+
+  async describeUser(username: string): Promise<UserState> {
+    try {
+      const role = await readRole(this.#client, username);
+      return role === undefined ? { exists: false } : { exists: true, createdByRotation: isRotationMarker(role.comment) };
+    } catch (error) {
+      throw operationError('role lookup', 'master', error);
+    }
+  }
+
+  async applyAlternateUser(change: AlternateUserChange): Promise<void> {
+    const verifier = scramSha256Verifier(change.password);
+    try {
+      await inTransaction(this.#client, async () => {
+        if (change.createClone) {
+          for (const statement of createCloneStatements(change.clone, change.original, verifier)) {
+            await this.#client.query(statement);
+          }
+        } else {
+          await this.#client.query(setPasswordStatement(change.target, verifier));
+        }
+        for (const statement of await syncStatements(this.#client, change.original, change.clone)) {
+          await this.#client.query(statement);
+        }
+      });
+    } catch (error) {
+      throw operationError(change.createClone ? 'clone creation' : 'alternate user update', 'master', error);
+    }
+  }
+
+  close(): Promise<void> {
+    return closeQuietly(this.#client);
+  }
+}
+
+/**
+ * The PostgreSQL engine: `pg` as the driver, TLS verified unless the secret says `ssl: false`, passwords
+ * sent as SCRAM-SHA-256 verifiers, the clone kept in sync by membership plus attributes and settings.
+ */
+function createPostgresAdapter(options: PostgresAdapterOptions): EngineAdapter<DatabaseSecret> {
+  const { config } = options;
+  const createClient: ClientFactory = options.createClient ?? ((clientConfig) => new pg.Client(clientConfig));
+  let trust: { ca?: string[] } | undefined;
+
+  async function open(secret: DatabaseSecret, database: string | undefined, login: CredentialsRole): Promise<PostgresClient> {
+    if (trust === undefined) {
+      const ca = trustedCertificates(config.env);
+      trust = ca === undefined ? {} : { ca };
+    }
+    const client = createClient({
+      host: secret.host,
+      port: secret.port,
+      user: secret.username,
+      password: secret.password,
+      database,
+      ssl: secret.ssl ? { rejectUnauthorized: true, ...trust } : false,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
+      query_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
+      application_name: 'rotation-lambdas',
+    });
+    // Without a listener a dropped connection would surface as an uncaught 'error' event and kill the runtime.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      await closeQuietly(client);
+      throw classifyConnectError(error, login);
+    }
+    return client;
+  }
+
+  return {
+    name: 'postgres',
+    defaults: POSTGRES_DEFAULTS,
+    parseSecret: (json, source) =>
+      parseDatabaseSecret(json, source, {
+        engines: ['postgres', 'aurora-postgresql'],
+        defaultPort: 5432,
+        defaultDbname: 'postgres',
+      }),
+    resourceOf: databaseResource,
+    endpointOf: (secret) => ({ host: secret.host, port: secret.port }),
+    maxUsernameLength: () => MAX_IDENTIFIER_BYTES,
+    measureUsername: (username) => Buffer.byteLength(username, 'utf8'),
+    connect: async (secret, login) => new PostgresUserSession(await open(secret, secret.dbname, login), secret.username, login),
+    // The master logs in to the user's database (AWS's #122): per-database settings and grants are visible there.
+    connectAdmin: async (master, target) => new PostgresAdminSession(await open(master, target.dbname, 'master')),
+  };
+}
+
+export { createPostgresAdapter, POSTGRES_DEFAULTS };
+export type { ClientFactory, PostgresAdapterOptions };

@@ -1,0 +1,50 @@
+import {
+  type CredentialsRole,
+  EngineAuthError,
+  EngineConnectionError,
+  type EngineError,
+  EngineOperationError,
+  EngineTlsError,
+} from '@rotation-lambdas/core';
+
+const ENGINE = 'postgres';
+
+/** SQLSTATEs PostgreSQL returns when it refuses a login. */
+const AUTH_STATES = new Set([
+  '28P01', // invalid_password
+  '28000', // invalid_authorization_specification: no such role, pg_hba rejects
+  '3D000', // invalid_catalog_name: the secret's database does not exist
+]);
+
+/** Node TLS error codes: untrusted chain, wrong host name, expired certificate. */
+const TLS_CODES = /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Maps a pg connect failure to core's typed errors; the driver error rides in `cause`. */
+function classifyConnectError(error: unknown, login: CredentialsRole): EngineError {
+  const code = codeOf(error);
+  const message = messageOf(error);
+  const options = { cause: error, engine: ENGINE };
+  if (TLS_CODES.test(code) || /does not support SSL|no encryption|SSL connection/i.test(message)) {
+    return new EngineTlsError(`TLS to the server failed for the ${login} login`, login, options);
+  }
+  if (AUTH_STATES.has(code)) {
+    return new EngineAuthError(`The server refused the ${login} credentials`, login, options);
+  }
+  return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
+}
+
+/** Wraps a failed statement; `operation` names what was being done, never with values. */
+function operationError(operation: string, login: CredentialsRole, error: unknown): EngineOperationError {
+  return new EngineOperationError(`PostgreSQL ${operation} failed`, login, { cause: error, engine: ENGINE });
+}
+
+export { classifyConnectError, operationError };

@@ -1,0 +1,4 @@
+import { describeTlsContract } from '@rotation-lambdas/test-env/contract';
+import { postgresFixture } from './postgres-fixture.js';
+
+describeTlsContract(postgresFixture);

@@ -1,0 +1,37 @@
+import { expect } from 'vitest';
+import type { RotationOutcome, StepOutcome } from '../rotation-driver.js';
+
+/** The typed fields of a RotationError thrown by a bundled handler (its class is the bundle's own copy). */
+interface ThrownRotationError {
+  readonly name: string;
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly step: string | undefined;
+  readonly message: string;
+}
+
+function thrown(outcome: StepOutcome | RotationOutcome): ThrownRotationError {
+  const error = outcome.error as Partial<ThrownRotationError> | undefined;
+  expect(outcome.ok, 'the step was expected to fail').toBe(false);
+  expect(error, 'a failed step throws an error').toBeInstanceOf(Error);
+  return error as ThrownRotationError;
+}
+
+/** Asserts the outcome failed with a RotationError of `code` naming `field` (when given). */
+function expectRotationError(outcome: StepOutcome | RotationOutcome, code: string, field?: string): ThrownRotationError {
+  const error = thrown(outcome);
+  expect({ code: error.code, ...(field === undefined ? {} : { field: error.field }) }).toEqual({
+    code,
+    ...(field === undefined ? {} : { field }),
+  });
+  return error;
+}
+
+/** Asserts a rotation or step succeeded, showing the error when it did not. */
+function expectSucceeded(outcome: StepOutcome | RotationOutcome): void {
+  const error = outcome.error as { code?: string; message?: string; field?: string } | undefined;
+  expect(outcome.ok, `expected success, got ${error?.code ?? ''} ${error?.message ?? ''} (field ${error?.field ?? '-'})`).toBe(true);
+}
+
+export { expectRotationError, expectSucceeded };
+export type { ThrownRotationError };

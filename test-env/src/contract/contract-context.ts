@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+} from '@aws-sdk/client-secrets-manager';
+import type { Credentials } from '../database-server.js';
+import { type HandlerEnvironment, loadHandler, type RotationLambda } from '../handler-loader.js';
+import { LeakDetector } from '../leak-detector.js';
+import { RotationDriver } from '../rotation-driver.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
+import type { EngineFixture, EngineTarget, Strategy } from './engine-fixture.js';
+
+let counter = 0;
+
+/** A short name no other test uses, valid on every engine (lower-case letters and digits). */
+function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}${counter}${randomBytes(3).toString('hex')}`;
+}
+
+/** A password valid everywhere that the leak detector will look for. */
+function testPassword(): string {
+  return `Pw${randomBytes(12).toString('base64url')}`;
+}
+
+/** Labels and values of a secret's versions, for "nothing changed" assertions. */
+interface SecretState {
+  readonly stages: Record<string, string[]>;
+  readonly values: Record<string, string | undefined>;
+}
+
+/**
+ * Per-suite state of the contract: one local Secrets Manager, one engine target, a leak detector that sees
+ * every handler invocation, and handler instances cached by their environment.
+ */
+class ContractContext {
+  readonly fixture: EngineFixture;
+  readonly leaks = new LeakDetector();
+  #sm: LocalSecretsManager | undefined;
+  #target: EngineTarget | undefined;
+  readonly #handlers = new Map<string, Promise<RotationLambda>>();
+  readonly #secretIds: string[] = [];
+  #masterArn: string | undefined;
+
+  constructor(fixture: EngineFixture) {
+    this.fixture = fixture;
+  }
+
+  get sm(): LocalSecretsManager {
+    if (this.#sm === undefined) throw new Error('contract context not started');
+    return this.#sm;
+  }
+
+  get target(): EngineTarget {
+    if (this.#target === undefined) throw new Error('contract context not started');
+    return this.#target;
+  }
+
+  async start(options?: Parameters<EngineFixture['startTarget']>[0]): Promise<void> {
+    this.#sm = await startLocalSecretsManager();
+    this.#target = await this.fixture.startTarget(options);
+    this.leaks.addSecret(this.target.master.password);
+  }
+
+  async stop(): Promise<void> {
+    await this.#target?.stop();
+    await this.#sm?.stop();
+  }
+
+  /** The environment every handler gets: the local Secrets Manager plus the engine's and the test's own. */
+  handlerEnv(extra: HandlerEnvironment = {}): HandlerEnvironment {
+    return { SECRETS_MANAGER_ENDPOINT: this.sm.endpoint, ...this.fixture.handlerEnv, ...extra };
+  }
+
+  /** A handler instance for `strategy` with `env` (one module instance per distinct environment). */
+  handler(strategy: Strategy, env: HandlerEnvironment = {}): Promise<RotationLambda> {
+    const full = this.handlerEnv(env);
+    const key = `${strategy}:${JSON.stringify(full)}`;
+    let handler = this.#handlers.get(key);
+    if (handler === undefined) {
+      handler = loadHandler(this.fixture.bundles[strategy], full);
+      this.#handlers.set(key, handler);
+    }
+    return handler;
+  }
+
+  /** A fresh module instance (a cold container), never cached. */
+  coldHandler(strategy: Strategy, env: HandlerEnvironment = {}): Promise<RotationLambda> {
+    return loadHandler(this.fixture.bundles[strategy], this.handlerEnv(env));
+  }
+
+  /** A driver whose every invocation feeds the leak detector. */
+  async driver(strategy: Strategy, env: HandlerEnvironment = {}): Promise<RotationDriver> {
+    return new RotationDriver({
+      secretsManager: this.sm.client(),
+      handler: await this.handler(strategy, env),
+      observe: (outcome) => {
+        this.leaks.addOutput(outcome.output);
+        this.leaks.addError(outcome.error);
+      },
+    });
+  }
+
+  /** Creates a login user on the target with a fresh password. */
+  async createUser(prefix = 'u', username = uniqueName(prefix)): Promise<Credentials> {
+    const credentials = { username, password: testPassword() };
+    this.leaks.addSecret(credentials.password);
+    await this.target.createUser(credentials);
+    return credentials;
+  }
+
+  /** Creates a secret with `json` (or a raw string) as its AWSCURRENT value; returns its ARN. */
+  async createSecret(value: Record<string, unknown> | string, name = uniqueName('secret')): Promise<string> {
+    const secretString = typeof value === 'string' ? value : JSON.stringify(value);
+    this.leaks.addSecretString(secretString);
+    const created = await this.sm.client().send(new CreateSecretCommand({ Name: name, SecretString: secretString }));
+    const arn = created.ARN as string;
+    this.#secretIds.push(arn);
+    return arn;
+  }
+
+  /** The suite's master secret, made once from the target's master credentials. */
+  async masterArn(): Promise<string> {
+    this.#masterArn ??= await this.createSecret(this.target.secretFor(this.target.master), uniqueName('master'));
+    return this.#masterArn;
+  }
+
+  /** A user and a secret for it; `masterarn` added for alternating users. */
+  async userWithSecret(strategy: Strategy, prefix = 'u'): Promise<{ user: Credentials; arn: string }> {
+    const user = await this.createUser(prefix);
+    const json = this.target.secretFor(user);
+    const arn = await this.createSecret(strategy === 'alternating-users' ? { ...json, masterarn: await this.masterArn() } : json);
+    return { user, arn };
+  }
+
+  /** The AWSCURRENT value, parsed. */
+  async current(arn: string): Promise<Record<string, unknown> & Credentials> {
+    const value = await this.sm.client().send(new GetSecretValueCommand({ SecretId: arn }));
+    return JSON.parse(value.SecretString ?? '{}') as Record<string, unknown> & Credentials;
+  }
+
+  /** Version id → labels, as DescribeSecret reports them. */
+  async stages(arn: string): Promise<Record<string, string[]>> {
+    const described = await this.sm.client().send(new DescribeSecretCommand({ SecretId: arn }));
+    return described.VersionIdsToStages ?? {};
+  }
+
+  /** Labels and values of every version, for before/after comparisons. */
+  async state(arn: string): Promise<SecretState> {
+    const values: Record<string, string | undefined> = {};
+    for (const version of this.sm.versions(arn)) values[version.versionId] = version.secretString;
+    return { stages: await this.stages(arn), values };
+  }
+
+  /** Overwrites the AWSPENDING value of a rotation in progress (a tampered or hand-made pending version). */
+  async putPending(arn: string, token: string, value: Record<string, unknown>): Promise<void> {
+    const secretString = JSON.stringify(value);
+    this.leaks.addSecretString(secretString);
+    await this.sm.client().send(
+      new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: secretString, VersionStages: ['AWSPENDING'] }),
+    );
+  }
+
+  /** Feeds every value ever stored in the local Secrets Manager to the leak detector. */
+  collectStoredSecrets(): void {
+    for (const id of this.#secretIds) {
+      for (const version of this.sm.versions(id)) this.leaks.addSecretString(version.secretString);
+    }
+  }
+}
+
+export { ContractContext, testPassword, uniqueName };
+export type { SecretState };

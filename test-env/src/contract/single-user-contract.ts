@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEPS } from '../rotation-driver.js';
+import { expectRotationError, expectSucceeded } from './assertions.js';
+import { ContractContext } from './contract-context.js';
+import type { EngineFixture } from './engine-fixture.js';
+
+/** Every printable ASCII punctuation character, the set GetRandomPassword draws from. */
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+
+/** The single-user half of the contract: the user changes its own password. */
+function describeSingleUserContract(fixture: EngineFixture): void {
+  describe(`single-user rotation (${fixture.engine})`, () => {
+    const context = new ContractContext(fixture);
+    beforeAll(() => context.start());
+    afterAll(() => context.stop());
+
+    it('changes the password so that only the new one logs in when rotated', async () => {
+      // Prepare
+      const { user, arn } = await context.userWithSecret('single-user');
+      const before = await context.stages(arn);
+      const driver = await context.driver('single-user');
+
+      // Act
+      const rotation = await driver.rotate(arn);
+
+      // Assess
+      expectSucceeded(rotation);
+      const current = await context.current(arn);
+      expect(current.username).toBe(user.username);
+      expect(current.password).not.toBe(user.password);
+      expect(await context.target.canLogin(current)).toBe(true);
+      expect(await context.target.canLogin(user)).toBe(false);
+      const after = await context.stages(arn);
+      const previousVersion = Object.keys(before)[0] as string;
+      expect(after[rotation.token]).toEqual(['AWSCURRENT']);
+      expect(after[previousVersion]).toEqual(['AWSPREVIOUS']);
+    });
+
+    it('rotates from the rotated password when rotated twice', async () => {
+      const { arn } = await context.userWithSecret('single-user');
+      const driver = await context.driver('single-user');
+
+      expectSucceeded(await driver.rotate(arn));
+      const first = await context.current(arn);
+      expectSucceeded(await driver.rotate(arn));
+      const second = await context.current(arn);
+
+      expect(second.password).not.toBe(first.password);
+      expect(await context.target.canLogin(second)).toBe(true);
+      expect(await context.target.canLogin(first)).toBe(false);
+    });
+
+    it('reaches the same end state when every step is invoked twice', async () => {
+      const { user, arn } = await context.userWithSecret('single-user');
+      const driver = await context.driver('single-user');
+      const token = await driver.start(arn);
+
+      for (const step of STEPS) {
+        expectSucceeded(await driver.invoke(step, arn, token));
+        expectSucceeded(await driver.invoke(step, arn, token));
+      }
+
+      const current = await context.current(arn);
+      expect((await context.stages(arn))[token]).toEqual(['AWSCURRENT']);
+      expect(await context.target.canLogin(current)).toBe(true);
+      expect(await context.target.canLogin(user)).toBe(false);
+    });
+
+    it('completes when a new container retries after a failure following setSecret', async () => {
+      // Prepare: setSecret changes the password, then testSecret fails (Secrets Manager errors in a cold container).
+      const { user, arn } = await context.userWithSecret('single-user');
+      const driver = await context.driver('single-user');
+      const token = await driver.start(arn);
+      expectSucceeded(await driver.runSteps(arn, token, { until: 'setSecret' }));
+      context.sm.injectFault({ operation: 'DescribeSecret', error: 'InternalServiceError', times: 3 });
+      const failed = await driver.invoke('testSecret', arn, token, await context.coldHandler('single-user'));
+      expectRotationError(failed, 'SECRETS_MANAGER');
+      context.sm.clearFaults();
+
+      // Act: the service retries the whole rotation with the same token, from another container.
+      const retried = await driver.resume(arn, { handler: await context.coldHandler('single-user') });
+
+      // Assess
+      expectSucceeded(retried);
+      expect(retried.token).toBe(token);
+      const current = await context.current(arn);
+      expect(await context.target.canLogin(current)).toBe(true);
+      expect(await context.target.canLogin(user)).toBe(false);
+    });
+
+    it('rotates users whose names need quoting without running any injected statement', async () => {
+      // Hostile names try to drop this role; it must survive every rotation.
+      const canary = await context.createUser('c', 'rotation_canary');
+      for (const name of fixture.hostileUsernames) {
+        const user = await context.createUser('h', name);
+        const arn = await context.createSecret(context.target.secretFor(user));
+        const rotation = await (await context.driver('single-user')).rotate(arn);
+        expectSucceeded(rotation);
+        const current = await context.current(arn);
+        expect(current.username).toBe(name);
+        expect(await context.target.canLogin(current)).toBe(true);
+        expect(await context.target.canLogin(user)).toBe(false);
+      }
+      expect(await context.target.canLogin(canary)).toBe(true);
+    });
+
+    it('rotates from and to passwords holding every punctuation character when EXCLUDE_CHARACTERS is empty', async () => {
+      // Prepare: the current password already holds every printable punctuation character.
+      const user = { username: `p${Date.now().toString(36)}`, password: `Aa1${PUNCTUATION}` };
+      context.leaks.addSecret(user.password);
+      await context.target.createUser(user);
+      const arn = await context.createSecret(context.target.secretFor(user));
+      const driver = await context.driver('single-user', { EXCLUDE_CHARACTERS: '', PASSWORD_LENGTH: '64' });
+
+      // Act: two rotations, so a generated punctuation-heavy password is also rotated away from.
+      expectSucceeded(await driver.rotate(arn));
+      const first = await context.current(arn);
+      expectSucceeded(await driver.rotate(arn));
+      const second = await context.current(arn);
+
+      // Assess
+      expect([...first.password].some((c) => PUNCTUATION.includes(c))).toBe(true);
+      expect(await context.target.canLogin(second)).toBe(true);
+      expect(await context.target.canLogin(first)).toBe(false);
+      expect(await context.target.canLogin(user)).toBe(false);
+    });
+
+    it('writes no password or secret string to any log line or error', () => {
+      context.collectStoredSecrets();
+      const stats = context.leaks.stats();
+      expect(stats.secrets).toBeGreaterThan(5);
+      expect(stats.outputs).toBeGreaterThan(10);
+      expect(context.leaks.findLeaks()).toEqual([]);
+    });
+  });
+}
+
+export { describeSingleUserContract, PUNCTUATION };

@@ -1,0 +1,52 @@
+type Write = typeof process.stdout.write;
+
+/** Everything written to stdout and stderr while `work` ran, and what `work` returned or threw. */
+interface Captured<T> {
+  readonly output: string;
+  readonly result: T | undefined;
+  readonly error: unknown;
+}
+
+/**
+ * Runs `work` with process.stdout and process.stderr captured (and not printed): the handler writes its
+ * JSON log lines there, so tests can parse them and search them for secrets. Captures are not nested.
+ */
+async function captureOutput<T>(work: () => Promise<T>): Promise<Captured<T>> {
+  const chunks: string[] = [];
+  const originalOut: Write = process.stdout.write;
+  const originalErr: Write = process.stderr.write;
+  const collect = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const callback = rest.find((item) => typeof item === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as Write;
+  process.stdout.write = collect;
+  process.stderr.write = collect;
+  try {
+    const result = await work();
+    return { output: chunks.join(''), result, error: undefined };
+  } catch (error) {
+    return { output: chunks.join(''), result: undefined, error };
+  } finally {
+    process.stdout.write = originalOut;
+    process.stderr.write = originalErr;
+  }
+}
+
+/** The JSON log lines in captured output (lines that are not JSON are skipped). */
+function jsonLines(output: string): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // Not a log line of ours.
+    }
+  }
+  return lines;
+}
+
+export { captureOutput, jsonLines };
+export type { Captured };

@@ -1,0 +1,157 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import createDebug from 'debug';
+import { CallCounter } from '../aws/call-counter.js';
+import { FaultInjector, type InjectedFault } from '../aws/fault-injector.js';
+import { startJsonProtocolServer } from '../aws/json-protocol-server.js';
+import type { LocalHttpServer } from '../aws/local-http-server.js';
+import { AwsServiceError } from '../aws/service-error.js';
+import { secretsManagerOperations } from './secrets-manager-operations.js';
+import { SecretStore } from './secret-store.js';
+
+/** Where the local Secrets Manager pretends to run. */
+interface LocalSecretsManagerOptions {
+  /** Region in ARNs and in the clients `client()` builds; default `us-east-1`. */
+  readonly region?: string;
+  /** Account in ARNs; default `123456789012`. */
+  readonly accountId?: string;
+}
+
+/** A fault for the next `times` calls of `operation`: 400 for throttling and client errors, 500 for InternalServiceError. */
+type SecretsManagerFault = InjectedFault;
+
+/** One version of a secret as tests see it, whether or not it still carries a label. */
+interface SecretVersionSnapshot {
+  readonly versionId: string;
+  readonly stages: string[];
+  readonly secretString: string | undefined;
+}
+
+/**
+ * A Secrets Manager on 127.0.0.1 that the unmodified `@aws-sdk/client-secrets-manager` talks to, with plain
+ * methods for tests to inspect state, count calls and inject faults. It never invokes a rotation Lambda.
+ */
+interface LocalSecretsManager extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** A real SDK client for this endpoint, with dummy static credentials and `maxAttempts: 3`. */
+  client(): SecretsManagerClient;
+  /** Requests received, for one operation or in total, counting failed and faulted ones. */
+  callCount(operation?: string): number;
+  /** Requests received per operation. */
+  calls(): Record<string, number>;
+  /** Forgets the call counts. */
+  resetCalls(): void;
+  /** Makes the next `times` (default 1) calls of an operation fail with `error`. */
+  injectFault(fault: SecretsManagerFault): void;
+  /** Drops every pending fault. */
+  clearFaults(): void;
+  /** Every version of a secret in creation order, unlabelled ones included. */
+  versions(secretId: string): SecretVersionSnapshot[];
+  /** Sets RotationEnabled directly, as if rotation had been configured or cancelled out of band. */
+  setRotationEnabled(secretId: string, enabled: boolean): void;
+  /** Stops the server and destroys the clients `client()` built. */
+  stop(): Promise<void>;
+}
+
+const log = createDebug('rotation:test-env:secrets-manager');
+
+class LocalSecretsManagerServer implements LocalSecretsManager {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly #server: LocalHttpServer;
+  readonly #store: SecretStore;
+  readonly #counter: CallCounter;
+  readonly #faults: FaultInjector;
+  readonly #clients: SecretsManagerClient[] = [];
+
+  constructor(server: LocalHttpServer, region: string, store: SecretStore, counter: CallCounter, faults: FaultInjector) {
+    this.endpoint = server.endpoint;
+    this.region = region;
+    this.#server = server;
+    this.#store = store;
+    this.#counter = counter;
+    this.#faults = faults;
+  }
+
+  client(): SecretsManagerClient {
+    const client = new SecretsManagerClient({
+      endpoint: this.endpoint,
+      region: this.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 3,
+    });
+    this.#clients.push(client);
+    return client;
+  }
+
+  callCount(operation?: string): number {
+    return this.#counter.count(operation);
+  }
+
+  calls(): Record<string, number> {
+    return this.#counter.snapshot();
+  }
+
+  resetCalls(): void {
+    this.#counter.reset();
+  }
+
+  injectFault(fault: SecretsManagerFault): void {
+    this.#faults.inject(fault);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  versions(secretId: string): SecretVersionSnapshot[] {
+    return [...this.#store.describe(secretId).versions.values()].map((version) => ({
+      versionId: version.versionId,
+      stages: [...version.stages],
+      secretString: version.secretString,
+    }));
+  }
+
+  setRotationEnabled(secretId: string, enabled: boolean): void {
+    this.#store.setRotationEnabled(secretId, enabled);
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.#clients.splice(0)) client.destroy();
+    await this.#server.stop();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+/** Starts a local Secrets Manager on 127.0.0.1 on a free port, with no secrets. */
+async function startLocalSecretsManager(options: LocalSecretsManagerOptions = {}): Promise<LocalSecretsManager> {
+  const region = options.region ?? 'us-east-1';
+  const store = new SecretStore(region, options.accountId ?? '123456789012');
+  const operations = secretsManagerOperations(store);
+  const counter = new CallCounter();
+  const faults = new FaultInjector();
+  const server = await startJsonProtocolServer({
+    targetPrefix: 'secretsmanager',
+    jsonVersion: '1.1',
+    log,
+    dispatch: (operation, input) => {
+      counter.record(operation);
+      const fault = faults.take(operation);
+      if (fault !== undefined) throw fault;
+      const serve = operations.get(operation);
+      if (serve === undefined) {
+        throw new AwsServiceError('UnknownOperationException', `The local Secrets Manager does not implement ${operation}.`);
+      }
+      return serve(input);
+    },
+  });
+  log('listening on %s (%s)', server.endpoint, region);
+  return new LocalSecretsManagerServer(server, region, store, counter, faults);
+}
+
+export { startLocalSecretsManager };
+export type { LocalSecretsManager, LocalSecretsManagerOptions, SecretsManagerFault, SecretVersionSnapshot };
