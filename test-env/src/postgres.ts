@@ -26,12 +26,16 @@ interface PostgresOptions {
   readonly tls?: boolean | { readonly hosts: readonly string[] };
   /** Accept only TLS connections (pg_hba `hostssl`). */
   readonly requireTls?: boolean;
+  /** Log every statement the server runs to a file `serverLog()` returns (native servers only). */
+  readonly logStatements?: boolean;
 }
 
 /** A started PostgreSQL server. */
 interface PostgresServer extends DatabaseServer {
   /** A connected admin client; closed by `stop()`. */
   adminClient(database?: string): Promise<pg.Client>;
+  /** The server's log so far (with `logStatements`: every statement it ran); empty when not kept. */
+  serverLog(): Promise<string>;
 }
 
 function postgresBinDir(): string | undefined {
@@ -121,32 +125,36 @@ async function startNative(options: PostgresOptions): Promise<PostgresServer> {
   await chownTree(root, account);
   if (account) await chown(root, account.uid, account.gid);
 
-  let server: NativeProcess | undefined;
+  let started: NativeProcess | undefined;
   let port = 0;
-  for (let attempt = 0; attempt < 3 && server === undefined; attempt++) {
+  for (let attempt = 0; attempt < 3 && started === undefined; attempt++) {
     port = await freePort();
     const args = ['-D', dataDir, '-c', `port=${port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${root}`,
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'password_encryption=scram-sha-256',
-      ...(tls ? ['-c', 'ssl=on', '-c', `ssl_cert_file=${tls.certFile}`, '-c', `ssl_key_file=${tls.keyFile}`] : [])];
-    const started = startNativeProcess(`postgres:${port}`, join(bin, 'postgres'), args, account ?? {});
+      ...(tls ? ['-c', 'ssl=on', '-c', `ssl_cert_file=${tls.certFile}`, '-c', `ssl_key_file=${tls.keyFile}`] : []),
+      ...(options.logStatements ? ['-c', 'log_statement=all', '-c', 'logging_collector=on', '-c', `log_directory=${root}/log`,
+        '-c', 'log_filename=postgresql.log'] : [])];
+    const candidate = startNativeProcess(`postgres:${port}`, join(bin, 'postgres'), args, account ?? {});
     try {
       await waitUntil('PostgreSQL', () => run(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-t', '1']), {
         timeoutMs: 20_000,
-        abortIf: started.exited,
+        abortIf: candidate.exited,
       });
-      server = started;
+      started = candidate;
     } catch (error) {
-      await started.stop('SIGKILL');
+      await candidate.stop('SIGKILL');
       // Another process may have taken the port between freePort() and bind(): try a new one.
-      if (!/could not bind|Address already in use/.test(started.output()) || attempt === 2) throw error;
+      if (!/could not bind|Address already in use/.test(candidate.output()) || attempt === 2) throw error;
     }
   }
-  const running = server as NativeProcess;
+  const running = started as NativeProcess;
   log('native PostgreSQL on port %d (tls: %s)', port, tls !== undefined);
-  return handle('native', '127.0.0.1', port, { username: 'postgres', password: template.password }, tls, async () => {
+  const logFile = join(root, 'log', 'postgresql.log');
+  const server = handle('native', '127.0.0.1', port, { username: 'postgres', password: template.password }, tls, async () => {
     await running.stop('SIGINT');
     await rm(root, { recursive: true, force: true });
   });
+  return { ...server, serverLog: () => readFile(logFile, 'utf8').catch(() => '') };
 }
 
 async function startContainer(): Promise<PostgresServer> {
@@ -177,6 +185,7 @@ function handle(
   tls: TestCertificates | undefined,
   shutdown: () => Promise<void>,
 ): PostgresServer {
+  const serverLog = async () => '';
   const clients: pg.Client[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -215,6 +224,7 @@ function handle(
       clients.push(client);
       return client;
     },
+    serverLog,
     stop,
     [Symbol.asyncDispose]: stop,
   };

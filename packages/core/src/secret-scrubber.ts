@@ -10,13 +10,17 @@ const KEY_VALUE_PASSWORD = /\b(password|passwd|pwd)=([^\s;&'"]+)/gi;
 /** Keys of secret JSON whose values are secret on their own. */
 const SECRET_FIELD = /pass|secret|token|api_?key|private/i;
 
+/** How MySQL's string-literal escaping spells control characters after the backslash. */
+const MYSQL_ESCAPES: Record<string, string> = { '\0': '0', '\b': 'b', '\t': 't', '\n': 'n', '\r': 'r', '\x1a': 'Z' };
+
 /** Forms in which a secret may be echoed: raw, JSON-escaped, SQL-quoted the standard and the backslash way. */
 function echoedForms(secret: string): string[] {
   const forms = new Set([
     secret,
     JSON.stringify(secret).slice(1, -1),
     secret.replaceAll("'", "''"),
-    secret.replace(/[\0\b\t\n\r\x1a'"\\]/g, (c) => `\\${c}`),
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters MySQL escapes.
+    secret.replace(/[\0\b\t\n\r\x1a'"\\]/g, (c) => `\\${MYSQL_ESCAPES[c] ?? c}`),
   ]);
   return [...forms].filter((form) => form.length > 0);
 }

@@ -17,6 +17,30 @@ function isListSetting(name: string): boolean {
   return LIST_SETTINGS.has(name.toLowerCase());
 }
 
+/** Reads a double-quoted element starting at `start` (the opening quote); `""` is a literal quote. */
+function readQuoted(value: string, start: number): { item: string; next: number } | undefined {
+  let item = '';
+  let index = start + 1;
+  for (;;) {
+    const close = value.indexOf('"', index);
+    if (close === -1) return undefined;
+    item += value.slice(index, close);
+    if (value[close + 1] !== '"') return { item, next: close + 1 };
+    item += '"';
+    index = close + 2;
+  }
+}
+
+/** Reads a bare element: everything up to a comma or white space. */
+function readBare(value: string, start: number): { item: string; next: number } | undefined {
+  const match = /^[^,\s]+/.exec(value.slice(start));
+  return match === null ? undefined : { item: match[0], next: start + match[0].length };
+}
+
+function skipSpace(value: string, start: number): number {
+  return start + (/^\s*/.exec(value.slice(start))?.[0].length ?? 0);
+}
+
 /**
  * Splits a stored list value the way PostgreSQL's SplitGUCList() does: comma-separated elements, each
  * either a double-quoted identifier (with `""` for a quote) or bare text; white space around elements is
@@ -24,36 +48,18 @@ function isListSetting(name: string): boolean {
  */
 function splitSettingList(value: string): string[] | undefined {
   const items: string[] = [];
-  let index = 0;
-  const skipSpace = () => {
-    while (index < value.length && /\s/.test(value[index] ?? '')) index++;
-  };
-  skipSpace();
-  if (index === value.length) return items;
-  for (;;) {
-    let item = '';
-    if (value[index] === '"') {
-      index++;
-      for (;;) {
-        const next = value.indexOf('"', index);
-        if (next === -1) return undefined;
-        item += value.slice(index, next);
-        index = next + 1;
-        if (value[index] !== '"') break;
-        item += '"';
-        index++;
-      }
-    } else {
-      while (index < value.length && value[index] !== ',' && !/\s/.test(value[index] ?? '')) item += value[index++];
-      if (item === '') return undefined;
-    }
-    items.push(item);
-    skipSpace();
-    if (index === value.length) return items;
+  let index = skipSpace(value, 0);
+  while (index < value.length) {
+    const element = value[index] === '"' ? readQuoted(value, index) : readBare(value, index);
+    if (element === undefined) return undefined;
+    items.push(element.item);
+    index = skipSpace(value, element.next);
+    if (index === value.length) break;
     if (value[index] !== ',') return undefined;
-    index++;
-    skipSpace();
+    index = skipSpace(value, index + 1);
+    if (index === value.length) return undefined;
   }
+  return items;
 }
 
 export { isListSetting, splitSettingList };

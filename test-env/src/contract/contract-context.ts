@@ -4,6 +4,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { Credentials } from '../database-server.js';
 import { type HandlerEnvironment, loadHandler, type RotationLambda } from '../handler-loader.js';
@@ -119,6 +120,13 @@ class ContractContext {
     const arn = created.ARN as string;
     this.#secretIds.push(arn);
     return arn;
+  }
+
+  /** Tags a secret (RDS marks the master secrets it manages with a tag naming the instance or cluster). */
+  async tagSecret(arn: string, tags: Record<string, string>): Promise<void> {
+    await this.sm.client().send(
+      new TagResourceCommand({ SecretId: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+    );
   }
 
   /** The suite's master secret, made once from the target's master credentials. */

@@ -53,6 +53,11 @@ interface EngineFixture {
   readonly engineAlias: string;
   /** Secret fields that must be equal in current and pending, besides username (host, port, dbname, engine…). */
   readonly comparedFields: readonly string[];
+  /**
+   * How RDS describes this engine's master when it manages the master secret (engine name, and whether the
+   * tag names an instance or a cluster); absent for engines RDS does not manage (ElastiCache).
+   */
+  readonly rdsManaged?: { readonly engine: string; readonly kind: 'instance' | 'cluster' };
   /** How long a secret's alternate name may be before the engine refuses it (for the limit test). */
   readonly maxUsernameLength: number;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRotationError, expectSucceeded } from './assertions.js';
-import { ContractContext } from './contract-context.js';
+import { ContractContext, uniqueName } from './contract-context.js';
+import { startLocalRds } from '../rds/local-rds.js';
 import type { EngineFixture, Strategy } from './engine-fixture.js';
 
 /** TLS: verified by default, refused when the chain or the host name is wrong, plaintext only when `ssl` is false. */
@@ -23,6 +24,33 @@ function describeTlsContract(fixture: EngineFixture): void {
 
         expectSucceeded(await (await tls.driver(strategy, trustCa())).rotate(arn));
         expect(await tls.target.canLogin(await tls.current(arn))).toBe(true);
+      });
+    }
+
+    if (fixture.rdsManaged !== undefined) {
+      const managed = fixture.rdsManaged;
+      it('completes an RDS-managed master secret (username and password only) from the RDS API, over TLS', async () => {
+        // Prepare: RDS manages the master secret; only its tag says which database it belongs to.
+        await using rds = await startLocalRds();
+        const identifier = uniqueName('db');
+        const resourceArn =
+          managed.kind === 'instance'
+            ? rds.addInstance({ identifier, engine: managed.engine, address: tls.target.host, port: tls.target.port })
+            : rds.addCluster({ identifier, engine: managed.engine, endpoint: tls.target.host, readerEndpoint: `ro.${tls.target.host}`, port: tls.target.port, members: [] });
+        const masterArn = await tls.createSecret({ username: tls.target.master.username, password: tls.target.master.password });
+        await tls.tagSecret(masterArn, {
+          [managed.kind === 'instance' ? 'aws:rds:primaryDBInstanceArn' : 'aws:rds:primaryDBClusterArn']: resourceArn,
+        });
+        const user = await tls.createUser();
+        const arn = await tls.createSecret({ ...tls.target.secretFor(user), masterarn: masterArn });
+
+        // Act
+        const rotation = await (await tls.driver('alternating-users', { ...trustCa(), RDS_ENDPOINT: rds.endpoint })).rotate(arn);
+
+        // Assess
+        expectSucceeded(rotation);
+        expect(await tls.target.canLogin(await tls.current(arn))).toBe(true);
+        expect(rds.callCount(managed.kind === 'instance' ? 'DescribeDBInstances' : 'DescribeDBClusters')).toBe(1);
       });
     }
 

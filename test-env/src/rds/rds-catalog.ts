@@ -1,3 +1,4 @@
+import { partitionOf } from '../aws/arn-partition.js';
 import { AwsServiceError } from '../aws/service-error.js';
 
 /** A DB instance to describe. */
@@ -48,8 +49,7 @@ function isIdentifier(value: string): boolean {
 }
 
 function rdsArn(region: string, accountId: string, kind: 'db' | 'cluster', identifier: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:rds:${region}:${accountId}:${kind}:${identifier}`;
+  return `arn:${partitionOf(region)}:rds:${region}:${accountId}:${kind}:${identifier}`;
 }
 
 /**

@@ -1,13 +1,7 @@
 import { randomInt } from 'node:crypto';
+import { partitionOf } from '../aws/arn-partition.js';
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** The AWS partition a region belongs to, as it appears in ARNs. */
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
 
 /** `arn:<partition>:secretsmanager:<region>:<account>:secret:`, the part every secret ARN of the store shares. */
 function secretArnPrefix(region: string, accountId: string): string {

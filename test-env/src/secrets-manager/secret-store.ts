@@ -81,8 +81,14 @@ interface DeleteSecretRequest {
   readonly recoveryWindowInDays?: number;
 }
 
-/** A secret together with the version an operation read, created or changed. */
-interface SecretWithVersion {
+/** A secret together with the version an operation read or wrote. */
+interface SecretAndVersion {
+  readonly secret: Secret;
+  readonly version: SecretVersion;
+}
+
+/** A secret together with the version an operation created or found, when there is one. */
+interface SecretAndMaybeVersion {
   readonly secret: Secret;
   readonly version: SecretVersion | undefined;
 }
@@ -139,7 +145,7 @@ class SecretStore {
   }
 
   /** CreateSecret: a secret with, when a value is given, a first version labelled AWSCURRENT. */
-  create(request: CreateSecretRequest): SecretWithVersion {
+  create(request: CreateSecretRequest): SecretAndMaybeVersion {
     if (!NAME_PATTERN.test(request.name)) {
       throw invalidParameter(
         'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@',
@@ -180,7 +186,7 @@ class SecretStore {
   }
 
   /** GetSecretValue: the version by id and/or stage (AWSCURRENT when neither is given); it must hold a value. */
-  getValue(secretId: string, versionId?: string, versionStage?: string): SecretWithVersion {
+  getValue(secretId: string, versionId?: string, versionStage?: string): SecretAndVersion {
     const secret = this.#live(secretId);
     let version: MutableVersion | undefined;
     let notFound: AwsServiceError;
@@ -203,7 +209,7 @@ class SecretStore {
    * PutSecretValue. The token names the version: resending the same value is a no-op, a different value is a
    * ResourceExistsException (versions are immutable), and the value-less AWSPENDING stub is filled in.
    */
-  putValue(secretId: string, token: string, secretString: string, stages: readonly string[]): SecretWithVersion {
+  putValue(secretId: string, token: string, secretString: string, stages: readonly string[]): SecretAndVersion {
     const secret = this.#live(secretId);
     if (stages.length === 0) throw invalidParameter('VersionStages must contain at least one staging label.');
     const now = new Date();
@@ -269,7 +275,7 @@ class SecretStore {
    * version without a value) the rotation function's steps fill in. It refuses while another rotation's
    * AWSPENDING version is not yet AWSCURRENT.
    */
-  rotate(secretId: string, request: RotateSecretRequest): SecretWithVersion {
+  rotate(secretId: string, request: RotateSecretRequest): SecretAndMaybeVersion {
     const secret = this.#live(secretId);
     const token = request.clientRequestToken ?? randomUUID();
     const pending = versionWithStage(secret, StagingLabel.Pending);
@@ -299,7 +305,7 @@ class SecretStore {
   }
 
   /** CancelRotateSecret: turns rotation off and leaves labels as they are; returns the unfinished version, if any. */
-  cancelRotation(secretId: string): SecretWithVersion {
+  cancelRotation(secretId: string): SecretAndMaybeVersion {
     const secret = this.#live(secretId);
     secret.rotationEnabled = false;
     secret.lastChangedDate = new Date();
@@ -345,7 +351,7 @@ class SecretStore {
     return { secret, deletionDate: new Date(now.getTime() + window * DAY_MS) };
   }
 
-  #createAgain(existing: MutableSecret, request: CreateSecretRequest): SecretWithVersion {
+  #createAgain(existing: MutableSecret, request: CreateSecretRequest): SecretAndMaybeVersion {
     if (existing.deletedDate !== undefined) {
       throw new AwsServiceError(
         'InvalidRequestException',
@@ -386,4 +392,13 @@ class SecretStore {
 }
 
 export { SecretStore, StagingLabel };
-export type { CreateSecretRequest, DeleteSecretRequest, RotateSecretRequest, RotationRules, Secret, SecretVersion, SecretWithVersion };
+export type {
+  CreateSecretRequest,
+  DeleteSecretRequest,
+  RotateSecretRequest,
+  RotationRules,
+  Secret,
+  SecretAndMaybeVersion,
+  SecretAndVersion,
+  SecretVersion,
+};

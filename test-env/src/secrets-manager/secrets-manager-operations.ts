@@ -78,10 +78,10 @@ function secretsManagerOperations(store: SecretStore): ReadonlyMap<string, Secre
         );
         return {
           ...identity(secret),
-          VersionId: version?.versionId,
-          SecretString: version?.secretString,
-          VersionStages: version && stagesOf(version),
-          CreatedDate: version && epochSeconds(version.createdDate),
+          VersionId: version.versionId,
+          SecretString: version.secretString,
+          VersionStages: stagesOf(version),
+          CreatedDate: epochSeconds(version.createdDate),
         };
       },
     ],
@@ -94,7 +94,7 @@ function secretsManagerOperations(store: SecretStore): ReadonlyMap<string, Secre
           requiredString(input, 'SecretString'),
           optionalStringList(input, 'VersionStages') ?? [StagingLabel.Current],
         );
-        return { ...identity(secret), VersionId: version?.versionId, VersionStages: version && stagesOf(version) };
+        return { ...identity(secret), VersionId: version.versionId, VersionStages: stagesOf(version) };
       },
     ],
     [

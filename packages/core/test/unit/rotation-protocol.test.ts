@@ -123,7 +123,10 @@ describe('rotation protocol (fake engine)', () => {
     sm.startRotation('tok');
     await single(event('createSecret'));
 
-    const error = await single(event('setSecret')).catch((thrown: unknown) => thrown as Error);
+    const error = (await single(event('setSecret')).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as Error;
 
     expect(error).toMatchObject({ name: 'RotationError', code: 'ROTATION_FAILED', step: 'setSecret' });
     expect(JSON.stringify({ m: error.message, s: error.stack, c: String((error.cause as Error).message), k: Object.keys(error.cause as object) })).not.toContain(

@@ -26,6 +26,7 @@ const postgresFixture: EngineFixture = {
   ],
   engineAlias: 'aurora-postgresql',
   comparedFields: ['engine', 'host', 'port', 'dbname'],
+  rdsManaged: { engine: 'postgres', kind: 'instance' },
   maxUsernameLength: 63,
 };
 
