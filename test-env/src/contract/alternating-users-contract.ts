@@ -8,13 +8,14 @@ import type { EngineFixture } from './engine-fixture.js';
 function describeAlternatingUsersContract(fixture: EngineFixture): void {
   describe(`alternating-users rotation (${fixture.engine})`, () => {
     const context = new ContractContext(fixture);
+    const enforcesPrivileges = fixture.enforcesPrivileges ?? true;
     beforeAll(() => context.start());
     afterAll(() => context.stop());
 
     it('alternates between the user and its clone over three rotations, the previous user working until its next turn', async () => {
       // Prepare: the original can read a probe nobody else can.
       const { user, arn } = await context.userWithSecret('alternating-users');
-      const probe = await context.target.grantProbe(user.username);
+      const probe = enforcesPrivileges ? await context.target.grantProbe(user.username) : undefined;
       const driver = await context.driver('alternating-users');
       const clone = `${user.username}_clone`;
 
@@ -24,7 +25,7 @@ function describeAlternatingUsersContract(fixture: EngineFixture): void {
       expect(first.username).toBe(clone);
       expect(await context.target.canLogin(first)).toBe(true);
       expect(await context.target.canLogin(user)).toBe(true);
-      expect(await context.target.canUseProbe(first, probe)).toBe(true);
+      if (probe !== undefined) expect(await context.target.canUseProbe(first, probe)).toBe(true);
       expect(first.rotation_users).toEqual({ original: user.username, clone });
 
       // Rotation 2: back to the original, with a new password; the clone keeps working.
@@ -43,20 +44,24 @@ function describeAlternatingUsersContract(fixture: EngineFixture): void {
       expect(await context.target.canLogin(third)).toBe(true);
       expect(await context.target.canLogin(first)).toBe(false);
       expect(await context.target.canLogin(second)).toBe(true);
-      expect(await context.target.canUseProbe(third, probe)).toBe(true);
+      if (probe !== undefined) expect(await context.target.canUseProbe(third, probe)).toBe(true);
     });
 
-    it('gives the clone a privilege granted to the original after the clone was made, at the next rotation', async () => {
-      const { user, arn } = await context.userWithSecret('alternating-users');
-      const driver = await context.driver('alternating-users');
-      expectSucceeded(await driver.rotate(arn));
-      const clone = await context.current(arn);
+    // Only where the server enforces privileges can a synced clone be told from an unsynced one; an engine
+    // without enforcement (FerretDB) proves role copying elsewhere and says so in its README.
+    if (enforcesPrivileges) {
+      it('gives the clone a privilege granted to the original after the clone was made, at the next rotation', async () => {
+        const { user, arn } = await context.userWithSecret('alternating-users');
+        const driver = await context.driver('alternating-users');
+        expectSucceeded(await driver.rotate(arn));
+        const clone = await context.current(arn);
 
-      const later = await context.target.grantProbe(user.username);
-      expectSucceeded(await driver.rotate(arn));
+        const later = await context.target.grantProbe(user.username);
+        expectSucceeded(await driver.rotate(arn));
 
-      expect(await context.target.canUseProbe(clone, later)).toBe(true);
-    });
+        expect(await context.target.canUseProbe(clone, later)).toBe(true);
+      });
+    }
 
     it('reaches the same end state when every step is invoked twice', async () => {
       const { user, arn } = await context.userWithSecret('alternating-users');

@@ -58,6 +58,17 @@ interface EngineFixture {
    * tag names an instance or a cluster); absent for engines RDS does not manage (ElastiCache).
    */
   readonly rdsManaged?: { readonly engine: string; readonly kind: 'instance' | 'cluster' };
+  /**
+   * Single-user rotation keeps the previous password valid for one more rotation (zero-downtime engines:
+   * Redis ACL users and ElastiCache users hold two passwords). The contract then checks that the previous
+   * password still works after a rotation and the one before it does not.
+   */
+  readonly keepsPreviousPassword?: boolean;
+  /**
+   * Whether the server enforces per-user privileges the suite can probe. FerretDB 1.x does not; its fixture
+   * sets false and the engine's README says where role copying is proven instead.
+   */
+  readonly enforcesPrivileges?: boolean;
   /** How long a secret's alternate name may be before the engine refuses it (for the limit test). */
   readonly maxUsernameLength: number;
 }
