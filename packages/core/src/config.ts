@@ -33,6 +33,8 @@ interface RotationConfig {
   readonly secretArn: string | undefined;
   readonly connectTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** CloudWatch Embedded Metric Format output (`ROTATION_METRICS`, on by default) and its namespace. */
+  readonly metrics: { readonly enabled: boolean; readonly namespace: string };
   /** The whole environment, for engine-specific variables read by the engine adapter. */
   readonly env: Environment;
 }
@@ -72,6 +74,10 @@ function readRotationConfig(env: Environment, defaults: EngineDefaults): Rotatio
     connectTimeoutMs:
       readEnvInteger(env, 'CONNECT_TIMEOUT_SECONDS', DEFAULT_CONNECT_TIMEOUT_MS / 1000, 1, 60) * 1000,
     logLevel: logLevelFromEnv(env.AWS_LAMBDA_LOG_LEVEL),
+    metrics: {
+      enabled: readEnvBoolean(env, 'ROTATION_METRICS', true),
+      namespace: readEnvString(env, 'ROTATION_METRICS_NAMESPACE') ?? 'RotationLambdas',
+    },
     // A snapshot: the configuration is what the function started with, as the engines read it later.
     env: Object.freeze({ ...env }),
   };

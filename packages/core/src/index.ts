@@ -51,6 +51,8 @@ export { parseRotationEvent } from './event.js';
 export type { RotationEvent } from './event.js';
 export { JsonLogger, logLevelFromEnv } from './logger.js';
 export type { JsonLoggerOptions, LogFields, Logger, LogLevel } from './logger.js';
+export { createStepMetrics } from './metrics.js';
+export type { StepMeasurement, StepMetrics, StepMetricsOptions, StepOutcome } from './metrics.js';
 export { isRdsHost, isReplicaOfMaster, SdkRdsLookups } from './rds-topology.js';
 export type { RdsLookups } from './rds-topology.js';
 export type { RotationHandler, RotationHandlerOptions } from './rotation-handler.js';

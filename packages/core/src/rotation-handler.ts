@@ -5,6 +5,7 @@ import type { EngineAdapter } from './engine.js';
 import { RotationNotEnabledError, SecretNotAllowedError, StagingLabelError } from './errors.js';
 import { parseRotationEvent, type RotationEvent } from './event.js';
 import { JsonLogger, type Logger, SanitizingLogger } from './logger.js';
+import { createStepMetrics, type StepMetrics } from './metrics.js';
 import { type RdsLookups, SdkRdsLookups } from './rds-topology.js';
 import { toSafeError } from './safe-error.js';
 import type { RotatableSecret } from './secret-fields.js';
@@ -40,6 +41,8 @@ interface RotationHandlerOptions<S extends RotatableSecret> {
   readonly secretsManager?: SecretsManagerSender;
   readonly rds?: RdsLookups;
   readonly logger?: Logger;
+  /** Where step metrics go; EMF lines on stdout by default, as configured. */
+  readonly metrics?: StepMetrics;
 }
 
 /** The Lambda handler Secrets Manager invokes once per step. */
@@ -90,6 +93,7 @@ function createRotationHandler<S extends RotatableSecret>(
     new SecretsManagerClient(config.secretsManagerEndpoint === undefined ? {} : { endpoint: config.secretsManagerEndpoint });
   const secrets = new SecretsRepository(secretsManager, scrubber);
   const rds = options.rds ?? new SdkRdsLookups(config.rdsEndpoint);
+  const metrics = options.metrics ?? createStepMetrics({ ...config.metrics, engine: engine.name, strategy });
 
   return async function rotationHandler(rawEvent: unknown): Promise<void> {
     const started = performance.now();
@@ -105,18 +109,19 @@ function createRotationHandler<S extends RotatableSecret>(
       checkSecretPin(config.secretArn, event.secretId, secret);
       if (checkStagingLabels(event, secret) === 'already-current') {
         logger.info('Rotation step skipped: the version is already AWSCURRENT', { outcome: 'skipped' });
+        metrics({ step: event.step, outcome: 'skipped', durationMs: performance.now() - started });
         return;
       }
       await steps[event.step]({ event, secret, secrets, engine, config, logger, rds });
-      logger.info('Rotation step succeeded', { outcome: 'succeeded', durationMs: Math.round(performance.now() - started) });
+      const durationMs = performance.now() - started;
+      logger.info('Rotation step succeeded', { outcome: 'succeeded', durationMs: Math.round(durationMs) });
+      metrics({ step: event.step, outcome: 'succeeded', durationMs });
     } catch (error) {
       const safe = toSafeError(error, scrubber);
       safe.step ??= step;
-      logger.error('Rotation step failed', {
-        outcome: 'failed',
-        durationMs: Math.round(performance.now() - started),
-        error: safe,
-      });
+      const durationMs = performance.now() - started;
+      logger.error('Rotation step failed', { outcome: 'failed', durationMs: Math.round(durationMs), error: safe });
+      metrics({ step: step ?? 'unknown', outcome: 'failed', durationMs, errorCode: safe.code });
       throw safe;
     }
   };

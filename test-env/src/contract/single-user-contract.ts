@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines } from '../output-capture.js';
 import { STEPS } from '../rotation-driver.js';
 import { expectRotationError, expectSucceeded } from './assertions.js';
 import { ContractContext } from './contract-context.js';
@@ -35,6 +36,10 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       const previousVersion = Object.keys(before)[0] as string;
       expect(after[rotation.token]).toEqual(['AWSCURRENT']);
       expect(after[previousVersion]).toEqual(['AWSPREVIOUS']);
+      // One CloudWatch EMF line per step, the last one counting the completed rotation.
+      const metrics = jsonLines(rotation.steps.map((step) => step.output).join('')).filter((line) => '_aws' in line);
+      expect(metrics.map((line) => line.Step)).toEqual(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
+      expect(metrics.at(-1)).toMatchObject({ Engine: fixture.engine, Strategy: 'single-user', RotationCompleted: 1, StepFailed: 0 });
     });
 
     it('rotates from the rotated password when rotated twice', async () => {
