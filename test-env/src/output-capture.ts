@@ -7,30 +7,48 @@ interface Captured<T> {
   readonly error: unknown;
 }
 
-/**
- * Runs `work` with process.stdout and process.stderr captured (and not printed): the handler writes its
- * JSON log lines there, so tests can parse them and search them for secrets. Captures are not nested.
- */
-async function captureOutput<T>(work: () => Promise<T>): Promise<Captured<T>> {
-  const chunks: string[] = [];
-  const originalOut: Write = process.stdout.write;
-  const originalErr: Write = process.stderr.write;
+/** Captures in progress; each collects everything written while it is active. */
+const active = new Set<string[]>();
+let originals: { out: Write; err: Write } | undefined;
+
+function install(): void {
+  if (originals !== undefined) return;
+  originals = { out: process.stdout.write, err: process.stderr.write };
   const collect = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    for (const chunks of active) chunks.push(text);
     const callback = rest.find((item) => typeof item === 'function') as (() => void) | undefined;
     callback?.();
     return true;
   }) as Write;
   process.stdout.write = collect;
   process.stderr.write = collect;
+}
+
+function uninstall(): void {
+  if (originals === undefined || active.size > 0) return;
+  process.stdout.write = originals.out;
+  process.stderr.write = originals.err;
+  originals = undefined;
+}
+
+/**
+ * Runs `work` with process.stdout and process.stderr captured (and not printed): the handler writes its
+ * JSON log lines there, so tests can parse them and search them for secrets. Concurrent captures (two
+ * invocations racing) share one interception, and each sees everything written while it ran.
+ */
+async function captureOutput<T>(work: () => Promise<T>): Promise<Captured<T>> {
+  const chunks: string[] = [];
+  active.add(chunks);
+  install();
   try {
     const result = await work();
     return { output: chunks.join(''), result, error: undefined };
   } catch (error) {
     return { output: chunks.join(''), result: undefined, error };
   } finally {
-    process.stdout.write = originalOut;
-    process.stderr.write = originalErr;
+    active.delete(chunks);
+    uninstall();
   }
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_CONNECT_TIMEOUT_MS } from './constants.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './constants.js';
 import { ConfigurationError } from './errors.js';
 import { type Environment, readEnvBoolean, readEnvInteger, readEnvString, readEnvUrl } from './env.js';
 import { type LogLevel, logLevelFromEnv } from './logger.js';
@@ -32,6 +32,8 @@ interface RotationConfig {
   /** Pins the function to one secret (`SECRET_ARN`). */
   readonly secretArn: string | undefined;
   readonly connectTimeoutMs: number;
+  /** How long one statement or command may take before the engine gives up (`STATEMENT_TIMEOUT_SECONDS`). */
+  readonly statementTimeoutMs: number;
   readonly logLevel: LogLevel;
   /** CloudWatch Embedded Metric Format output (`ROTATION_METRICS`, on by default) and its namespace. */
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
@@ -73,6 +75,8 @@ function readRotationConfig(env: Environment, defaults: EngineDefaults): Rotatio
     secretArn: readEnvString(env, 'SECRET_ARN'),
     connectTimeoutMs:
       readEnvInteger(env, 'CONNECT_TIMEOUT_SECONDS', DEFAULT_CONNECT_TIMEOUT_MS / 1000, 1, 60) * 1000,
+    statementTimeoutMs:
+      readEnvInteger(env, 'STATEMENT_TIMEOUT_SECONDS', DEFAULT_STATEMENT_TIMEOUT_MS / 1000, 1, 300) * 1000,
     logLevel: logLevelFromEnv(env.AWS_LAMBDA_LOG_LEVEL),
     metrics: {
       enabled: readEnvBoolean(env, 'ROTATION_METRICS', true),

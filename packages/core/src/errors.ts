@@ -141,6 +141,11 @@ class EngineTlsError extends EngineError {
   override readonly code = 'ENGINE_TLS';
 }
 
+/** Thrown when the server does not answer a statement within STATEMENT_TIMEOUT_SECONDS. */
+class EngineTimeoutError extends EngineError {
+  override readonly code = 'ENGINE_TIMEOUT';
+}
+
 /** Thrown when a statement or command that changes or inspects a user fails on the server. */
 class EngineOperationError extends EngineError {
   override readonly code = 'ENGINE_OPERATION';
@@ -168,6 +173,7 @@ export {
   EngineConnectionError,
   EngineError,
   EngineOperationError,
+  EngineTimeoutError,
   EngineTlsError,
   InvalidEventError,
   InvalidSecretError,

@@ -32,6 +32,7 @@ export {
   EngineConnectionError,
   EngineError,
   EngineOperationError,
+  EngineTimeoutError,
   EngineTlsError,
   InvalidEventError,
   InvalidSecretError,

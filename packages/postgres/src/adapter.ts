@@ -3,7 +3,6 @@ import {
   type AlternateUserChange,
   type CredentialsRole,
   type DatabaseSecret,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
   databaseResource,
   type EngineAdapter,
   type EngineDefaults,
@@ -37,7 +36,7 @@ const MAX_IDENTIFIER_BYTES = 63;
 type ClientFactory = (config: pg.ClientConfig) => Pick<pg.Client, 'connect' | 'query' | 'end' | 'on'>;
 
 interface PostgresAdapterOptions {
-  readonly config: Pick<RotationConfig, 'connectTimeoutMs' | 'env'>;
+  readonly config: Pick<RotationConfig, 'connectTimeoutMs' | 'statementTimeoutMs' | 'env'>;
   readonly createClient?: ClientFactory;
 }
 
@@ -165,8 +164,8 @@ function createPostgresAdapter(options: PostgresAdapterOptions): EngineAdapter<D
       database,
       ssl: secret.ssl ? { rejectUnauthorized: true, ...trust } : false,
       connectionTimeoutMillis: config.connectTimeoutMs,
-      statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
-      query_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
+      statement_timeout: config.statementTimeoutMs,
+      query_timeout: config.statementTimeoutMs,
       application_name: 'rotation-lambdas',
     });
     // Without a listener a dropped connection would surface as an uncaught 'error' event and kill the runtime.

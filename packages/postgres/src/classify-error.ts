@@ -4,6 +4,7 @@ import {
   EngineConnectionError,
   type EngineError,
   EngineOperationError,
+  EngineTimeoutError,
   EngineTlsError,
 } from '@rotation-lambdas/core';
 
@@ -42,9 +43,24 @@ function classifyConnectError(error: unknown, login: CredentialsRole): EngineErr
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }
 
-/** Wraps a failed statement; `operation` names what was being done, never with values. */
-function operationError(operation: string, login: CredentialsRole, error: unknown): EngineOperationError {
-  return new EngineOperationError(`PostgreSQL ${operation} failed`, login, { cause: error, engine: ENGINE });
+/** A SQLSTATE: five characters, digits and upper-case letters. Errors without one never reached the server. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * Wraps a failed statement; `operation` names what was being done, never with values. The server refusing
+ * a statement is an operation error; a statement cancelled by statement_timeout (57014) or by the client's
+ * query timeout is a timeout; a connection lost mid-statement means the server went away.
+ */
+function operationError(operation: string, login: CredentialsRole, error: unknown): EngineError {
+  const code = codeOf(error);
+  const options = { cause: error, engine: ENGINE };
+  if (code === '57014' || (!SQLSTATE.test(code) && /timeout/i.test(messageOf(error)))) {
+    return new EngineTimeoutError(`PostgreSQL ${operation} timed out`, login, options);
+  }
+  if (!SQLSTATE.test(code)) {
+    return new EngineConnectionError(`Connection lost during the PostgreSQL ${operation}`, login, options);
+  }
+  return new EngineOperationError(`PostgreSQL ${operation} failed`, login, options);
 }
 
 export { classifyConnectError, operationError };

@@ -44,6 +44,7 @@ class ContractContext {
   readonly #handlers = new Map<string, Promise<RotationLambda>>();
   readonly #secretIds: string[] = [];
   #masterArn: string | undefined;
+  #route: { host: string; port: number } | undefined;
 
   constructor(fixture: EngineFixture) {
     this.fixture = fixture;
@@ -129,16 +130,27 @@ class ContractContext {
     );
   }
 
+  /** Points the secrets made from now on at a proxy in front of the server (crash and fault tests). */
+  routeThrough(proxy: { host: string; port: number }): void {
+    this.#route = { host: proxy.host, port: proxy.port };
+    this.#masterArn = undefined;
+  }
+
+  /** The secret JSON for `credentials`, pointed at the proxy when one is set. */
+  secretJson(credentials: Credentials): Record<string, unknown> {
+    return { ...this.target.secretFor(credentials), ...this.#route };
+  }
+
   /** The suite's master secret, made once from the target's master credentials. */
   async masterArn(): Promise<string> {
-    this.#masterArn ??= await this.createSecret(this.target.secretFor(this.target.master), uniqueName('master'));
+    this.#masterArn ??= await this.createSecret(this.secretJson(this.target.master), uniqueName('master'));
     return this.#masterArn;
   }
 
   /** A user and a secret for it; `masterarn` added for alternating users. */
   async userWithSecret(strategy: Strategy, prefix = 'u'): Promise<{ user: Credentials; arn: string }> {
     const user = await this.createUser(prefix);
-    const json = this.target.secretFor(user);
+    const json = this.secretJson(user);
     const arn = await this.createSecret(strategy === 'alternating-users' ? { ...json, masterarn: await this.masterArn() } : json);
     return { user, arn };
   }

@@ -1,5 +1,6 @@
 import type { Credentials } from '../database-server.js';
 import type { HandlerEnvironment } from '../handler-loader.js';
+import type { WireProtocol } from '../crash-proxy/wire-commands.js';
 import type { TestCertificates } from '../tls-certificates.js';
 
 /** The two handlers an engine package builds. */
@@ -69,6 +70,8 @@ interface EngineFixture {
    * sets false and the engine's README says where role copying is proven instead.
    */
   readonly enforcesPrivileges?: boolean;
+  /** The client protocol the crash proxy parses to count and interrupt commands (reliability suite). */
+  readonly wireProtocol?: WireProtocol;
   /** How long a secret's alternate name may be before the engine refuses it (for the limit test). */
   readonly maxUsernameLength: number;
 }

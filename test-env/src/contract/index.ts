@@ -1,6 +1,7 @@
 import { describeAlternatingUsersContract } from './alternating-users-contract.js';
 import type { EngineFixture } from './engine-fixture.js';
 import { describeInputContract } from './input-contract.js';
+import { describeReliabilityContract } from './reliability-contract.js';
 import { describeSingleUserContract } from './single-user-contract.js';
 import { describeTlsContract } from './tls-contract.js';
 
@@ -19,6 +20,7 @@ function describeRotationContract(fixture: EngineFixture): void {
 export {
   describeAlternatingUsersContract,
   describeInputContract,
+  describeReliabilityContract,
   describeRotationContract,
   describeSingleUserContract,
   describeTlsContract,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CatalogueRow, writeReliabilityResults } from '../reliability-results.js';
+import type { RotationOutcome, StepOutcome } from '../rotation-driver.js';
 import { expectRotationError, expectSucceeded } from './assertions.js';
 import { ContractContext, testPassword } from './contract-context.js';
 import type { EngineFixture, Strategy } from './engine-fixture.js';
@@ -11,16 +13,60 @@ interface BadCurrentCase {
   readonly field?: string;
 }
 
+const NUL = String.fromCharCode(0);
+
 const BAD_CURRENT: readonly BadCurrentCase[] = [
   { name: 'malformed JSON', value: (valid) => `${JSON.stringify(valid).slice(0, -1)},`, code: 'INVALID_SECRET' },
   { name: 'JSON that is not an object', value: (valid) => JSON.stringify([valid]), code: 'INVALID_SECRET' },
+  { name: 'a JSON string instead of an object', value: () => JSON.stringify('username=app'), code: 'INVALID_SECRET' },
   { name: 'a missing host', value: ({ host: _, ...rest }) => rest, code: 'INVALID_SECRET', field: 'host' },
   { name: 'a missing username', value: ({ username: _, ...rest }) => rest, code: 'INVALID_SECRET', field: 'username' },
   { name: 'a missing password', value: ({ password: _, ...rest }) => rest, code: 'INVALID_SECRET', field: 'password' },
+  { name: 'an empty username', value: (valid) => ({ ...valid, username: '' }), code: 'INVALID_SECRET', field: 'username' },
   { name: 'a numeric username', value: (valid) => ({ ...valid, username: 42 }), code: 'INVALID_SECRET', field: 'username' },
+  { name: 'a numeric password', value: (valid) => ({ ...valid, password: 12345678 }), code: 'INVALID_SECRET', field: 'password' },
+  { name: 'a numeric host', value: (valid) => ({ ...valid, host: 127001 }), code: 'INVALID_SECRET', field: 'host' },
+  { name: 'a username holding NUL', value: (valid) => ({ ...valid, username: `app${NUL}x` }), code: 'INVALID_SECRET', field: 'username' },
+  { name: 'a host holding NUL', value: (valid) => ({ ...valid, host: `db${NUL}.example` }), code: 'INVALID_SECRET', field: 'host' },
   { name: 'an unknown engine', value: (valid) => ({ ...valid, engine: 'oracle' }), code: 'INVALID_SECRET', field: 'engine' },
   { name: 'a port out of range', value: (valid) => ({ ...valid, port: 70000 }), code: 'INVALID_SECRET', field: 'port' },
+  { name: 'a port of zero', value: (valid) => ({ ...valid, port: 0 }), code: 'INVALID_SECRET', field: 'port' },
+  { name: 'a port that is an object', value: (valid) => ({ ...valid, port: { value: 1 } }), code: 'INVALID_SECRET', field: 'port' },
+  { name: 'a port with letters', value: (valid) => ({ ...valid, port: '54a2' }), code: 'INVALID_SECRET', field: 'port' },
   { name: 'an ssl value that is not a boolean', value: (valid) => ({ ...valid, ssl: 'maybe' }), code: 'INVALID_SECRET', field: 'ssl' },
+  { name: 'a masterarn that is not a string', value: (valid) => ({ ...valid, masterarn: 7 }), code: 'INVALID_SECRET', field: 'masterarn' },
+];
+
+/** Secrets valid in shape that the server must refuse: errors at setSecret, nothing changed. */
+interface BadServerCase {
+  readonly name: string;
+  readonly value: (valid: Record<string, unknown>) => Record<string, unknown>;
+  readonly code: Record<Strategy, string>;
+  readonly needsDbname?: boolean;
+}
+
+const BAD_FOR_SERVER: readonly BadServerCase[] = [
+  {
+    name: 'a username with a look-alike Cyrillic letter',
+    value: (valid) => ({ ...valid, username: String(valid.username).replace('u', '\u0443') }),
+    code: { 'single-user': 'ENGINE_AUTH', 'alternating-users': 'ENGINE_AUTH' },
+  },
+  {
+    name: 'a 200-character username',
+    value: (valid) => ({ ...valid, username: 'u'.repeat(200) }),
+    code: { 'single-user': 'ENGINE_AUTH', 'alternating-users': 'USERNAME_TOO_LONG' },
+  },
+  {
+    name: 'an injection-shaped database name',
+    value: (valid) => ({ ...valid, dbname: `x"; DROP DATABASE postgres; -- \` or '1'='1` }),
+    code: { 'single-user': 'ENGINE_AUTH', 'alternating-users': 'ENGINE_AUTH' },
+    needsDbname: true,
+  },
+  {
+    name: 'a host that does not resolve',
+    value: (valid) => ({ ...valid, host: 'db.does-not-exist.invalid' }),
+    code: { 'single-user': 'ENGINE_UNREACHABLE', 'alternating-users': 'ENGINE_UNREACHABLE' },
+  },
 ];
 
 /** A pending version differing from current in one compared field. */
@@ -43,8 +89,18 @@ function tamper(field: string, pending: Record<string, unknown>, fixture: Engine
 function describeInputContract(fixture: EngineFixture): void {
   describe(`rotation input checks (${fixture.engine})`, () => {
     const context = new ContractContext(fixture);
+    const catalogue: CatalogueRow[] = [];
     beforeAll(() => context.start());
-    afterAll(() => context.stop());
+    afterAll(async () => {
+      writeReliabilityResults(`${fixture.engine}-catalogue`, 'catalogue', catalogue);
+      await context.stop();
+    });
+
+    /** Records a case for the reliability report; `unchanged` is what the test checked, not assumed. */
+    function record(strategy: Strategy | 'event', input: string, outcome: StepOutcome | RotationOutcome, unchanged: boolean): void {
+      const error = outcome.error as { code?: string; field?: string } | undefined;
+      catalogue.push({ handler: `${fixture.engine}-${strategy}`, input, code: error?.code ?? 'none', field: error?.field, unchanged });
+    }
 
     for (const strategy of ['single-user', 'alternating-users'] as const satisfies readonly Strategy[]) {
       for (const bad of BAD_CURRENT) {
@@ -57,10 +113,64 @@ function describeInputContract(fixture: EngineFixture): void {
 
           expectRotationError(rotation, bad.code, bad.field);
           expect(rotation.steps.map((step) => step.step)).toEqual(['createSecret']);
-          expect(context.sm.versions(arn).filter((version) => version.secretString !== undefined)).toHaveLength(1);
-          expect(await context.target.canLogin(user)).toBe(true);
+          const written = context.sm.versions(arn).filter((version) => version.secretString !== undefined);
+          const loginWorks = await context.target.canLogin(user);
+          record(strategy, bad.name, rotation, written.length === 1 && loginWorks);
+          expect(written).toHaveLength(1);
+          expect(loginWorks).toBe(true);
         });
       }
+
+      for (const bad of BAD_FOR_SERVER.filter((item) => !item.needsDbname || fixture.comparedFields.includes('dbname'))) {
+        it(`refuses ${bad.name} with ${bad.code[strategy]}, changing nothing (${strategy})`, async () => {
+          const user = await context.createUser();
+          const valid = { ...context.target.secretFor(user), masterarn: await context.masterArn() };
+          const arn = await context.createSecret(bad.value(valid));
+          const before = (await context.state(arn)).values;
+
+          const rotation = await (await context.driver(strategy)).rotate(arn);
+
+          expectRotationError(rotation, bad.code[strategy]);
+          const current = Object.values(before)[0];
+          const stillCurrent = (await context.current(arn)).password === JSON.parse(current ?? '{}').password;
+          const loginWorks = await context.target.canLogin(user);
+          const cloneExists = await context.target.userExists(`${user.username}_clone`);
+          record(strategy, bad.name, rotation, stillCurrent && loginWorks && !cloneExists);
+          expect({ stillCurrent, loginWorks, cloneExists }).toEqual({ stillCurrent: true, loginWorks: true, cloneExists: false });
+        });
+      }
+
+      if (strategy === 'alternating-users') {
+        it('refuses a malformed rotation_users record at createSecret (alternating-users)', async () => {
+          const user = await context.createUser();
+          const arn = await context.createSecret({
+            ...context.target.secretFor(user),
+            masterarn: await context.masterArn(),
+            rotation_users: { original: user.username },
+          });
+
+          const rotation = await (await context.driver(strategy)).rotate(arn);
+
+          expectRotationError(rotation, 'INVALID_SECRET', 'rotation_users');
+          const written = context.sm.versions(arn).filter((version) => version.secretString !== undefined).length;
+          record(strategy, 'a malformed rotation_users record', rotation, written === 1);
+          expect(written).toBe(1);
+        });
+      }
+
+      it(`rotates a user whose current password is not ASCII (${strategy})`, async () => {
+        const user = { username: `n${Date.now().toString(36)}${strategy.length}`, password: 'Пароль-密码-ÄÖÜ-ß-1' };
+        context.leaks.addSecret(user.password);
+        await context.target.createUser(user);
+        const masterarn = strategy === 'alternating-users' ? { masterarn: await context.masterArn() } : {};
+        const arn = await context.createSecret({ ...context.target.secretFor(user), ...masterarn });
+
+        const rotation = await (await context.driver(strategy)).rotate(arn);
+
+        expectSucceeded(rotation);
+        record(strategy, 'a non-ASCII current password (accepted)', rotation, true);
+        expect(await context.target.canLogin(await context.current(arn))).toBe(true);
+      });
 
       for (const field of [...fixture.comparedFields, 'username']) {
         it(`refuses at setSecret a pending version whose ${field} differs, changing nothing (${strategy})`, async () => {
@@ -80,8 +190,11 @@ function describeInputContract(fixture: EngineFixture): void {
 
           // Assess
           expectRotationError(outcome, 'RESOURCE_MISMATCH', field);
-          expect(await context.target.canLogin(user)).toBe(true);
-          expect(await context.target.userExists(`${user.username}_clone`)).toBe(false);
+          const loginWorks = await context.target.canLogin(user);
+          const cloneExists = await context.target.userExists(`${user.username}_clone`);
+          record(strategy, `pending ${field} differs`, outcome, loginWorks && !cloneExists);
+          expect(loginWorks).toBe(true);
+          expect(cloneExists).toBe(false);
         });
       }
 
@@ -97,7 +210,9 @@ function describeInputContract(fixture: EngineFixture): void {
           password: testPassword(),
         });
 
-        expectSucceeded(await driver.invoke('setSecret', arn, token));
+        const outcome = await driver.invoke('setSecret', arn, token);
+        expectSucceeded(outcome);
+        record(strategy, 'pending host differs only by case and trailing dot (accepted)', outcome, true);
       });
 
       it(`refuses a token that is not a version of the secret (${strategy})`, async () => {
@@ -105,7 +220,12 @@ function describeInputContract(fixture: EngineFixture): void {
         const driver = await context.driver(strategy);
         await driver.start(arn);
 
-        expectRotationError(await driver.invoke('createSecret', arn, '00000000-0000-4000-8000-000000000000'), 'STAGING_LABEL', 'ClientRequestToken');
+        const before = await context.state(arn);
+        const outcome = await driver.invoke('createSecret', arn, '00000000-0000-4000-8000-000000000000');
+        expectRotationError(outcome, 'STAGING_LABEL', 'ClientRequestToken');
+        const unchanged = JSON.stringify(await context.state(arn)) === JSON.stringify(before);
+        record(strategy, 'unknown token', outcome, unchanged);
+        expect(unchanged).toBe(true);
       });
 
       it(`refuses a token staged AWSPREVIOUS, not AWSPENDING (${strategy})`, async () => {
@@ -115,7 +235,12 @@ function describeInputContract(fixture: EngineFixture): void {
         expectSucceeded(await driver.rotate(arn));
         expect((await context.stages(arn))[first]).toEqual(['AWSPREVIOUS']);
 
-        expectRotationError(await driver.invoke('setSecret', arn, first), 'STAGING_LABEL', 'ClientRequestToken');
+        const before = await context.state(arn);
+        const outcome = await driver.invoke('setSecret', arn, first);
+        expectRotationError(outcome, 'STAGING_LABEL', 'ClientRequestToken');
+        const unchanged = JSON.stringify(await context.state(arn)) === JSON.stringify(before);
+        record(strategy, 'token staged AWSPREVIOUS', outcome, unchanged);
+        expect(unchanged).toBe(true);
       });
 
       it(`does nothing and succeeds when the token is already AWSCURRENT (${strategy})`, async () => {
@@ -139,8 +264,13 @@ function describeInputContract(fixture: EngineFixture): void {
         const token = await driver.start(arn);
         context.sm.setRotationEnabled(arn, false);
 
-        expectRotationError(await driver.invoke('createSecret', arn, token), 'ROTATION_NOT_ENABLED');
-        expect(await context.target.canLogin(user)).toBe(true);
+        const outcome = await driver.invoke('createSecret', arn, token);
+        expectRotationError(outcome, 'ROTATION_NOT_ENABLED');
+        const loginWorks = await context.target.canLogin(user);
+        const written = context.sm.versions(arn).filter((version) => version.secretString !== undefined).length;
+        record(strategy, 'rotation disabled', outcome, loginWorks && written === 1);
+        expect(loginWorks).toBe(true);
+        expect(written).toBe(1);
       });
     }
 
@@ -157,7 +287,9 @@ function describeInputContract(fixture: EngineFixture): void {
         const driver = await context.driver('single-user');
         context.sm.resetCalls();
 
-        expectRotationError(await driver.invokeEvent(bad.event(arn)), 'INVALID_EVENT', bad.field);
+        const outcome = await driver.invokeEvent(bad.event(arn));
+        expectRotationError(outcome, 'INVALID_EVENT', bad.field);
+        record('event', bad.name, outcome, context.sm.callCount() === 0);
         expect(context.sm.callCount()).toBe(0);
       });
     }

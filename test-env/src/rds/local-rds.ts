@@ -123,7 +123,7 @@ async function startLocalRds(options: LocalRdsOptions = {}): Promise<LocalRds> {
     dispatch: (action, params) => {
       counter.record(action);
       const fault = faults.take(action);
-      if (fault !== undefined) throw fault;
+      if (fault !== undefined) throw fault.error;
       const serve = operations.get(action);
       if (serve === undefined) {
         throw new AwsServiceError('InvalidAction', `Could not find operation ${action} for version 2014-10-31`);

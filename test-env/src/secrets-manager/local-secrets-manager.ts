@@ -141,12 +141,14 @@ async function startLocalSecretsManager(options: LocalSecretsManagerOptions = {}
     dispatch: (operation, input) => {
       counter.record(operation);
       const fault = faults.take(operation);
-      if (fault !== undefined) throw fault;
+      if (fault !== undefined && !fault.afterApplying) throw fault.error;
       const serve = operations.get(operation);
       if (serve === undefined) {
         throw new AwsServiceError('UnknownOperationException', `The local Secrets Manager does not implement ${operation}.`);
       }
-      return serve(input);
+      const output = serve(input);
+      if (fault !== undefined) throw fault.error;
+      return output;
     },
   });
   log('listening on %s (%s)', server.endpoint, region);

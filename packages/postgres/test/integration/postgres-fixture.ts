@@ -27,6 +27,7 @@ const postgresFixture: EngineFixture = {
   engineAlias: 'aurora-postgresql',
   comparedFields: ['engine', 'host', 'port', 'dbname'],
   rdsManaged: { engine: 'postgres', kind: 'instance' },
+  wireProtocol: 'postgres',
   maxUsernameLength: 63,
 };
 
