@@ -9,6 +9,7 @@ import {
   type RotationContext,
   type RotationHandler,
   type RotationHandlerOptions,
+  type RotationSteps,
 } from './rotation-handler.js';
 import { normalizeHost, type RotatableSecret } from './secret-fields.js';
 import {
@@ -31,8 +32,12 @@ function requireMasterArn(secret: RotatableSecret): string {
   return secret.masterarn;
 }
 
-function assertFits<S extends RotatableSecret>(context: RotationContext<S>, secret: S, username: string): void {
-  const { engine, config } = context;
+/** The alternate name must fit the engine's limit (or USERNAME_CHARACTER_LIMIT). */
+function assertFits<S extends RotatableSecret>(
+  { engine, config }: Pick<RotationContext<S>, 'engine' | 'config'>,
+  secret: S,
+  username: string,
+): void {
   const limit = config.usernameCharacterLimit ?? engine.maxUsernameLength(secret);
   assertUsernameFits(username, limit, engine.measureUsername ?? ((name) => [...name].length));
 }
@@ -52,16 +57,20 @@ function createSecret<S extends RotatableSecret>(context: RotationContext<S>): P
 }
 
 /** The master must serve the same database: the same host and port, or an RDS replica / Aurora reader of it. */
-async function assertMasterServes<S extends RotatableSecret>(context: RotationContext<S>, master: S, current: S): Promise<void> {
-  const user = context.engine.endpointOf(current);
-  const admin = context.engine.endpointOf(master);
+async function assertMasterServes<S extends RotatableSecret>(
+  { engine, rds }: Pick<RotationContext<S>, 'engine' | 'rds'>,
+  master: S,
+  current: S,
+): Promise<void> {
+  const user = engine.endpointOf(current);
+  const admin = engine.endpointOf(master);
   if (normalizeHost(user.host) === normalizeHost(admin.host)) {
     if (user.port !== admin.port) {
       throw new MasterSecretError('Master secret is for another port than the current secret', { field: 'port' });
     }
     return;
   }
-  if (!(await isReplicaOfMaster(user.host, admin.host, context.rds))) {
+  if (!(await isReplicaOfMaster(user.host, admin.host, rds))) {
     throw new MasterSecretError('Master secret is for another host, not the current host or a replica of it', {
       field: 'host',
     });
@@ -166,13 +175,14 @@ function finishSecret<S extends RotatableSecret>(context: RotationContext<S>): P
   return finishPendingVersion(context);
 }
 
-/** Builds the alternating-users handler: a master secret keeps `<user>` and `<user>_clone` in step. */
-function createAlternatingUsersRotation<S extends RotatableSecret>(options: RotationHandlerOptions<S>): RotationHandler {
-  return createRotationHandler(
-    RotationStrategy.AlternatingUsers,
-    { createSecret, setSecret, testSecret, finishSecret },
-    options,
-  );
+/** The alternating-users strategy's four steps. */
+function alternatingUsersSteps<S extends RotatableSecret>(): RotationSteps<S> {
+  return { createSecret, setSecret, testSecret, finishSecret };
 }
 
-export { createAlternatingUsersRotation };
+/** Builds the alternating-users handler: a master secret keeps `<user>` and `<user>_clone` in step. */
+function createAlternatingUsersRotation<S extends RotatableSecret>(options: RotationHandlerOptions<S>): RotationHandler {
+  return createRotationHandler(RotationStrategy.AlternatingUsers, alternatingUsersSteps<S>(), options);
+}
+
+export { assertFits, assertMasterServes, createAlternatingUsersRotation, alternatingUsersSteps, requireMasterArn };

@@ -45,6 +45,11 @@ interface AdminSession {
   describeUser(username: string): Promise<UserState>;
   /** Creates the clone if asked, sets the target's password, and syncs the clone's privileges to the original's. */
   applyAlternateUser(change: AlternateUserChange): Promise<void>;
+  /**
+   * Read-only, for preflight: what the master lacks to create the clone of `original` and grant it the
+   * original's privileges, as short value-free descriptions; empty when nothing is missing.
+   */
+  missingPrivileges?(original: string): Promise<string[]>;
   close(): Promise<void>;
 }
 

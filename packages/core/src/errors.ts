@@ -55,6 +55,11 @@ class SecretNotAllowedError extends RotationError {
   override readonly code = 'SECRET_NOT_ALLOWED';
 }
 
+/** Thrown when a local rotation is asked to start while another rotation of the secret is unfinished. */
+class RotationInProgressError extends RotationError {
+  override readonly code = 'ROTATION_IN_PROGRESS';
+}
+
 /** Thrown when the secret does not have rotation enabled. */
 class RotationNotEnabledError extends RotationError {
   override readonly code = 'ROTATION_NOT_ENABLED';
@@ -181,6 +186,7 @@ export {
   RdsLookupError,
   ResourceMismatchError,
   RotationError,
+  RotationInProgressError,
   RotationNotEnabledError,
   SecretNotAllowedError,
   SecretsManagerError,

@@ -40,6 +40,7 @@ export {
   RdsLookupError,
   ResourceMismatchError,
   RotationError,
+  RotationInProgressError,
   RotationNotEnabledError,
   SecretNotAllowedError,
   SecretsManagerError,
@@ -52,6 +53,8 @@ export { parseRotationEvent } from './event.js';
 export type { RotationEvent } from './event.js';
 export { JsonLogger, logLevelFromEnv } from './logger.js';
 export type { JsonLoggerOptions, LogFields, Logger, LogLevel } from './logger.js';
+export { createLocalRotation } from './local-rotation.js';
+export type { LocalRotation, LocalStepResult } from './local-rotation.js';
 export { createStepMetrics } from './metrics.js';
 export type { StepMeasurement, StepMetrics, StepMetricsOptions, StepOutcome } from './metrics.js';
 export { isRdsHost, isReplicaOfMaster, SdkRdsLookups } from './rds-topology.js';
@@ -70,5 +73,7 @@ export {
 export type { RotatableSecret, SecretJson } from './secret-fields.js';
 export { SecretScrubber } from './secret-scrubber.js';
 export type { SecretsManagerSender } from './secrets-repository.js';
+export { runPreflight } from './preflight.js';
+export type { CheckStatus, PreflightCheck } from './preflight.js';
 export { createSingleUserRotation } from './single-user.js';
 export { trustedCertificates } from './tls-trust.js';

@@ -75,6 +75,37 @@ function checkSecretPin(pin: string | undefined, secretId: string, secret: Secre
   });
 }
 
+/** The per-function objects every invocation shares: built once, at cold start. */
+interface RotationRuntime<S extends RotatableSecret> {
+  readonly engine: EngineAdapter<S>;
+  readonly config: RotationConfig;
+  readonly scrubber: SecretScrubber;
+  readonly logger: SanitizingLogger;
+  readonly secrets: SecretsRepository;
+  readonly rds: RdsLookups;
+  readonly metrics: StepMetrics;
+}
+
+/** Builds the runtime from the options, defaulting every client to the real one. */
+function createRotationRuntime<S extends RotatableSecret>(strategy: RotationStrategy, options: RotationHandlerOptions<S>): RotationRuntime<S> {
+  const { engine, config } = options;
+  const scrubber = new SecretScrubber();
+  const baseKeys = { service: 'rotation-lambdas', engine: engine.name, strategy };
+  const logger = new SanitizingLogger(options.logger ?? new JsonLogger({ level: config.logLevel, keys: baseKeys }), scrubber);
+  const secretsManager =
+    options.secretsManager ??
+    new SecretsManagerClient(config.secretsManagerEndpoint === undefined ? {} : { endpoint: config.secretsManagerEndpoint });
+  return {
+    engine,
+    config,
+    scrubber,
+    logger,
+    secrets: new SecretsRepository(secretsManager, scrubber),
+    rds: options.rds ?? new SdkRdsLookups(config.rdsEndpoint),
+    metrics: options.metrics ?? createStepMetrics({ ...config.metrics, engine: engine.name, strategy }),
+  };
+}
+
 /**
  * Wires a strategy's four steps into a Lambda handler: parse the event, apply the pin and the staging-label
  * gates, run the step, and log its start and outcome once. Errors leave as scrubbed RotationErrors.
@@ -84,17 +115,12 @@ function createRotationHandler<S extends RotatableSecret>(
   steps: RotationSteps<S>,
   options: RotationHandlerOptions<S>,
 ): RotationHandler {
-  const { engine, config } = options;
-  const scrubber = new SecretScrubber();
-  const baseKeys = { service: 'rotation-lambdas', engine: engine.name, strategy };
-  const logger = new SanitizingLogger(options.logger ?? new JsonLogger({ level: config.logLevel, keys: baseKeys }), scrubber);
-  const secretsManager =
-    options.secretsManager ??
-    new SecretsManagerClient(config.secretsManagerEndpoint === undefined ? {} : { endpoint: config.secretsManagerEndpoint });
-  const secrets = new SecretsRepository(secretsManager, scrubber);
-  const rds = options.rds ?? new SdkRdsLookups(config.rdsEndpoint);
-  const metrics = options.metrics ?? createStepMetrics({ ...config.metrics, engine: engine.name, strategy });
+  return handlerFor(steps, createRotationRuntime(strategy, options));
+}
 
+/** The handler over an existing runtime (the local runner shares one with its own createSecret). */
+function handlerFor<S extends RotatableSecret>(steps: RotationSteps<S>, runtime: RotationRuntime<S>): RotationHandler {
+  const { engine, config, scrubber, logger, secrets, rds, metrics } = runtime;
   return async function rotationHandler(rawEvent: unknown): Promise<void> {
     const started = performance.now();
     let step: RotationStep | undefined;
@@ -127,5 +153,5 @@ function createRotationHandler<S extends RotatableSecret>(
   };
 }
 
-export { checkStagingLabels, createRotationHandler };
-export type { RotationContext, RotationHandler, RotationHandlerOptions, RotationSteps, StepFunction };
+export { checkSecretPin, checkStagingLabels, createRotationHandler, createRotationRuntime, handlerFor };
+export type { RotationContext, RotationHandler, RotationHandlerOptions, RotationRuntime, RotationSteps, StepFunction };

@@ -5,6 +5,7 @@ import {
   type RotationContext,
   type RotationHandler,
   type RotationHandlerOptions,
+  type RotationSteps,
 } from './rotation-handler.js';
 import type { RotatableSecret } from './secret-fields.js';
 import {
@@ -70,9 +71,14 @@ function finishSecret<S extends RotatableSecret>(context: RotationContext<S>): P
   return finishPendingVersion(context);
 }
 
-/** Builds the single-user handler: the secret's user changes its own password. */
-function createSingleUserRotation<S extends RotatableSecret>(options: RotationHandlerOptions<S>): RotationHandler {
-  return createRotationHandler(RotationStrategy.SingleUser, { createSecret, setSecret, testSecret, finishSecret }, options);
+/** The single-user strategy's four steps. */
+function singleUserSteps<S extends RotatableSecret>(): RotationSteps<S> {
+  return { createSecret, setSecret, testSecret, finishSecret };
 }
 
-export { createSingleUserRotation };
+/** Builds the single-user handler: the secret's user changes its own password. */
+function createSingleUserRotation<S extends RotatableSecret>(options: RotationHandlerOptions<S>): RotationHandler {
+  return createRotationHandler(RotationStrategy.SingleUser, singleUserSteps<S>(), options);
+}
+
+export { createSingleUserRotation, singleUserSteps };

@@ -137,6 +137,27 @@ class PostgresAdminSession implements AdminSession {
     }
   }
 
+  async missingPrivileges(original: string): Promise<string[]> {
+    // PostgreSQL 16 moved granting a role from CREATEROLE to ADMIN OPTION on that role.
+    const { rows } = await this.#client.query<{ rolsuper: boolean; rolcreaterole: boolean; version: number; target_super: boolean | null; admin: boolean | null }>(
+      `SELECT me.rolsuper, me.rolcreaterole, current_setting('server_version_num')::int AS version,
+              o.rolsuper AS target_super,
+              CASE WHEN o.oid IS NULL THEN NULL ELSE pg_has_role(current_user, o.oid, 'USAGE WITH ADMIN OPTION') END AS admin
+         FROM pg_catalog.pg_roles me LEFT JOIN pg_catalog.pg_roles o ON o.rolname = $1
+        WHERE me.rolname = current_user`,
+      [original],
+    ).catch((error: unknown) => {
+      throw operationError('privilege check', 'master', error);
+    });
+    const me = rows[0];
+    if (me === undefined || me.rolsuper) return [];
+    const missing: string[] = [];
+    if (!me.rolcreaterole) missing.push('CREATEROLE');
+    if (me.target_super) missing.push('SUPERUSER (the original role is a superuser)');
+    if (me.version >= 160000 && me.admin === false) missing.push('ADMIN OPTION on the original role');
+    return missing;
+  }
+
   close(): Promise<void> {
     return closeQuietly(this.#client);
   }
