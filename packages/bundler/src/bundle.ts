@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import yazl from 'yazl';
 
 /** The Lambda runtimes the handlers are built for: nodejs22.x and nodejs24.x, so syntax up to Node 22. */
@@ -16,6 +16,19 @@ const ZIP_MTIME = new Date('1980-01-01T00:00:00Z');
  * makes one. (A CJS bundle would not need this, but Lambda's ESM loader is what the runtimes recommend.)
  */
 const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** esbuild settings every bundle shares, handlers and command-line tools alike. */
+const SHARED: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: TARGET,
+  minify: true,
+  // Error classes are matched and logged by name; minified names would turn InvalidSecretError into "oo".
+  keepNames: true,
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+};
 
 /** One handler to bundle: `src/<strategy>.ts` of engine `<engine>`. */
 interface HandlerEntry {
@@ -62,20 +75,12 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry): Promise
     absWorkingDir: packageDir,
     entryPoints: [handler.entry],
     outfile: join(outDir, 'index.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: TARGET,
-    minify: true,
-    // Error classes are matched and logged by name; minified names would turn InvalidSecretError into "oo".
-    keepNames: true,
+    ...SHARED,
     // The map stays beside the zip, not in it: with it mysql2 or mongodb alone would exceed the 600 KB budget.
     sourcemap: 'external',
     sourcesContent: false,
     legalComments: 'external',
-    mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
-    logLevel: 'warning',
   });
   const zipFile = join(packageDir, 'dist', `${name}.zip`);
   await writeZip(outDir, zipFile);
@@ -87,5 +92,25 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry): Promise
   };
 }
 
-export { bundleHandler, TARGET, ZIP_MTIME };
+/**
+ * Bundles a command-line tool (`dist/<name>.mjs`, executable). Same settings as the handlers; modules that
+ * load native code or are only needed for optional paths (testcontainers) stay external and are imported
+ * from node_modules when used.
+ */
+async function bundleCommand(packageDir: string, entry: string, name: string, external: readonly string[]): Promise<string> {
+  const outfile = join(packageDir, 'dist', `${name}.mjs`);
+  await build({
+    absWorkingDir: packageDir,
+    entryPoints: [entry],
+    outfile,
+    ...SHARED,
+    sourcemap: 'linked',
+    external: [...external],
+    banner: { js: `#!/usr/bin/env node\n${REQUIRE_BANNER}` },
+  });
+  await chmod(outfile, 0o755);
+  return outfile;
+}
+
+export { bundleCommand, bundleHandler, TARGET, ZIP_MTIME };
 export type { BundleResult, HandlerEntry };
