@@ -3,7 +3,7 @@ import { ROTATION_USERS_FIELD, RotationStrategy } from './constants.js';
 import type { AdminSession, UserState } from './engine.js';
 import { AlternateUserConflictError, MasterSecretError, ResourceMismatchError } from './errors.js';
 import { readMasterSecretJson } from './master-secret.js';
-import { isReplicaOfMaster } from './rds-topology.js';
+import { isReplicaOfMaster, SdkRdsLookups } from './rds-topology.js';
 import {
   createRotationHandler,
   type RotationContext,
@@ -175,6 +175,11 @@ function finishSecret<S extends RotatableSecret>(context: RotationContext<S>): P
   return finishPendingVersion(context);
 }
 
+/** RDS lookups through the SDK: managed master secrets and replica checks need them. */
+function sdkRdsLookups(endpoint: string | undefined): SdkRdsLookups {
+  return new SdkRdsLookups(endpoint);
+}
+
 /** The alternating-users strategy's four steps. */
 function alternatingUsersSteps<S extends RotatableSecret>(): RotationSteps<S> {
   return { createSecret, setSecret, testSecret, finishSecret };
@@ -182,7 +187,7 @@ function alternatingUsersSteps<S extends RotatableSecret>(): RotationSteps<S> {
 
 /** Builds the alternating-users handler: a master secret keeps `<user>` and `<user>_clone` in step. */
 function createAlternatingUsersRotation<S extends RotatableSecret>(options: RotationHandlerOptions<S>): RotationHandler {
-  return createRotationHandler(RotationStrategy.AlternatingUsers, alternatingUsersSteps<S>(), options);
+  return createRotationHandler(RotationStrategy.AlternatingUsers, alternatingUsersSteps<S>(), options, sdkRdsLookups);
 }
 
-export { assertFits, assertMasterServes, createAlternatingUsersRotation, alternatingUsersSteps, requireMasterArn };
+export { alternatingUsersSteps, assertFits, assertMasterServes, createAlternatingUsersRotation, requireMasterArn, sdkRdsLookups };

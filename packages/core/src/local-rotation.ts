@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { alternatingUsersSteps } from './alternating-users.js';
+import { alternatingUsersSteps, sdkRdsLookups } from './alternating-users.js';
 import { type RotationStep, RotationStrategy, StagingLabel } from './constants.js';
 import { RotationInProgressError } from './errors.js';
 import {
@@ -53,7 +53,7 @@ function createLocalRotation<S extends RotatableSecret>(
   strategy: RotationStrategy,
   options: RotationHandlerOptions<S>,
 ): LocalRotation {
-  const runtime = createRotationRuntime(strategy, options);
+  const runtime = createRotationRuntime(strategy, options, sdkRdsLookups);
   const steps: RotationSteps<S> = strategy === RotationStrategy.SingleUser ? singleUserSteps<S>() : alternatingUsersSteps<S>();
   const handler = handlerFor(steps, runtime);
   const { secrets, logger, config, engine, rds, scrubber } = runtime;

@@ -1,6 +1,6 @@
 import { connect as tcpConnect } from 'node:net';
 import { otherUser, userPairOf } from './alternate-user.js';
-import { assertFits, assertMasterServes, requireMasterArn } from './alternating-users.js';
+import { assertFits, assertMasterServes, requireMasterArn, sdkRdsLookups } from './alternating-users.js';
 import { RotationStrategy } from './constants.js';
 import type { AdminSession } from './engine.js';
 import { EngineAuthError, EngineTlsError, InvalidSecretError, RotationError } from './errors.js';
@@ -163,7 +163,7 @@ async function runPreflight<S extends RotatableSecret>(
   options: RotationHandlerOptions<S>,
   secretId: string,
 ): Promise<PreflightCheck[]> {
-  const runtime = createRotationRuntime(strategy, options);
+  const runtime = createRotationRuntime(strategy, options, sdkRdsLookups);
   const { secrets, engine } = runtime;
   const checks: PreflightCheck[] = [];
   let json: SecretJson;

@@ -2,11 +2,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RotationConfig } from './config.js';
 import { type RotationStep, type RotationStrategy, StagingLabel } from './constants.js';
 import type { EngineAdapter } from './engine.js';
-import { RotationNotEnabledError, SecretNotAllowedError, StagingLabelError } from './errors.js';
+import { RdsLookupError, RotationNotEnabledError, SecretNotAllowedError, StagingLabelError } from './errors.js';
 import { parseRotationEvent, type RotationEvent } from './event.js';
 import { JsonLogger, type Logger, SanitizingLogger } from './logger.js';
 import { createStepMetrics, type StepMetrics } from './metrics.js';
-import { type RdsLookups, SdkRdsLookups } from './rds-topology.js';
+import type { RdsLookups } from './rds-topology.js';
 import { toSafeError } from './safe-error.js';
 import type { RotatableSecret } from './secret-fields.js';
 import { SecretScrubber } from './secret-scrubber.js';
@@ -86,8 +86,23 @@ interface RotationRuntime<S extends RotatableSecret> {
   readonly metrics: StepMetrics;
 }
 
+/**
+ * The RDS lookups a strategy uses when none are injected. Single user never needs RDS, so it passes none and
+ * the bundler leaves `@aws-sdk/client-rds` out of its zip; alternating users passes the SDK-backed lookups.
+ */
+type RdsLookupsFactory = (endpoint: string | undefined) => RdsLookups;
+
+const NO_RDS: RdsLookups = {
+  describeInstance: () => Promise.reject(new RdsLookupError('This strategy does not use the RDS API')),
+  describeCluster: () => Promise.reject(new RdsLookupError('This strategy does not use the RDS API')),
+};
+
 /** Builds the runtime from the options, defaulting every client to the real one. */
-function createRotationRuntime<S extends RotatableSecret>(strategy: RotationStrategy, options: RotationHandlerOptions<S>): RotationRuntime<S> {
+function createRotationRuntime<S extends RotatableSecret>(
+  strategy: RotationStrategy,
+  options: RotationHandlerOptions<S>,
+  rdsLookups?: RdsLookupsFactory,
+): RotationRuntime<S> {
   const { engine, config } = options;
   const scrubber = new SecretScrubber();
   const baseKeys = { service: 'rotation-lambdas', engine: engine.name, strategy };
@@ -101,7 +116,7 @@ function createRotationRuntime<S extends RotatableSecret>(strategy: RotationStra
     scrubber,
     logger,
     secrets: new SecretsRepository(secretsManager, scrubber),
-    rds: options.rds ?? new SdkRdsLookups(config.rdsEndpoint),
+    rds: options.rds ?? rdsLookups?.(config.rdsEndpoint) ?? NO_RDS,
     metrics: options.metrics ?? createStepMetrics({ ...config.metrics, engine: engine.name, strategy }),
   };
 }
@@ -114,8 +129,9 @@ function createRotationHandler<S extends RotatableSecret>(
   strategy: RotationStrategy,
   steps: RotationSteps<S>,
   options: RotationHandlerOptions<S>,
+  rdsLookups?: RdsLookupsFactory,
 ): RotationHandler {
-  return handlerFor(steps, createRotationRuntime(strategy, options));
+  return handlerFor(steps, createRotationRuntime(strategy, options, rdsLookups));
 }
 
 /** The handler over an existing runtime (the local runner shares one with its own createSecret). */
@@ -154,4 +170,4 @@ function handlerFor<S extends RotatableSecret>(steps: RotationSteps<S>, runtime:
 }
 
 export { checkSecretPin, checkStagingLabels, createRotationHandler, createRotationRuntime, handlerFor };
-export type { RotationContext, RotationHandler, RotationHandlerOptions, RotationRuntime, RotationSteps, StepFunction };
+export type { RdsLookupsFactory, RotationContext, RotationHandler, RotationHandlerOptions, RotationRuntime, RotationSteps, StepFunction };
