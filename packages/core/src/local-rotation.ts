@@ -47,7 +47,8 @@ function unfinishedRotation(secret: SecretMetadata): string | undefined {
  * The four steps, run locally against a real account with the function's own code. The service would
  * create an empty AWSPENDING version at RotateSecret and then invoke createSecret; here createSecret stores
  * the AWSPENDING version directly under a fresh token (PutSecretValue creates it), and the other steps go
- * through the handler's own gates. Nothing else differs from a rotation Secrets Manager runs.
+ * through the handler's own gates, except that automatic rotation need not be on: the operator asked for
+ * this rotation. Nothing else differs from a rotation Secrets Manager runs.
  */
 function createLocalRotation<S extends RotatableSecret>(
   strategy: RotationStrategy,
@@ -55,7 +56,7 @@ function createLocalRotation<S extends RotatableSecret>(
 ): LocalRotation {
   const runtime = createRotationRuntime(strategy, options, sdkRdsLookups);
   const steps: RotationSteps<S> = strategy === RotationStrategy.SingleUser ? singleUserSteps<S>() : alternatingUsersSteps<S>();
-  const handler = handlerFor(steps, runtime);
+  const handler = handlerFor(steps, runtime, 'local');
   const { secrets, logger, config, engine, rds, scrubber } = runtime;
 
   async function start(secretId: string): Promise<string> {

@@ -48,9 +48,12 @@ interface RotationHandlerOptions<S extends RotatableSecret> {
 /** The Lambda handler Secrets Manager invokes once per step. */
 type RotationHandler = (event: unknown) => Promise<void>;
 
-/** Rotation enabled; token staged; token already AWSCURRENT means done; otherwise it must be AWSPENDING. */
-function checkStagingLabels(event: RotationEvent, secret: SecretMetadata): 'run' | 'already-current' {
-  if (!secret.rotationEnabled) throw new RotationNotEnabledError('Secret is not enabled for rotation');
+/**
+ * Rotation enabled; token staged; token already AWSCURRENT means done; otherwise it must be AWSPENDING.
+ * `requireRotationEnabled` is false only for a rotation an operator runs by hand (`rotate run`).
+ */
+function checkStagingLabels(event: RotationEvent, secret: SecretMetadata, requireRotationEnabled = true): 'run' | 'already-current' {
+  if (requireRotationEnabled && !secret.rotationEnabled) throw new RotationNotEnabledError('Secret is not enabled for rotation');
   const stages = secret.versionStages.get(event.clientRequestToken);
   if (stages === undefined) {
     throw new StagingLabelError('ClientRequestToken is not a version of the secret', { field: 'ClientRequestToken' });
@@ -134,8 +137,15 @@ function createRotationHandler<S extends RotatableSecret>(
   return handlerFor(steps, createRotationRuntime(strategy, options, rdsLookups));
 }
 
-/** The handler over an existing runtime (the local runner shares one with its own createSecret). */
-function handlerFor<S extends RotatableSecret>(steps: RotationSteps<S>, runtime: RotationRuntime<S>): RotationHandler {
+/**
+ * The handler over an existing runtime (the local runner shares one with its own createSecret, and runs
+ * secrets whose automatic rotation is off: an operator asked for this rotation explicitly).
+ */
+function handlerFor<S extends RotatableSecret>(
+  steps: RotationSteps<S>,
+  runtime: RotationRuntime<S>,
+  mode: 'lambda' | 'local' = 'lambda',
+): RotationHandler {
   const { engine, config, scrubber, logger, secrets, rds, metrics } = runtime;
   return async function rotationHandler(rawEvent: unknown): Promise<void> {
     const started = performance.now();
@@ -149,7 +159,7 @@ function handlerFor<S extends RotatableSecret>(steps: RotationSteps<S>, runtime:
       logger.info('Rotation step started');
       const secret = await secrets.describe(event.secretId);
       checkSecretPin(config.secretArn, event.secretId, secret);
-      if (checkStagingLabels(event, secret) === 'already-current') {
+      if (checkStagingLabels(event, secret, mode === 'lambda') === 'already-current') {
         logger.info('Rotation step skipped: the version is already AWSCURRENT', { outcome: 'skipped' });
         metrics({ step: event.step, outcome: 'skipped', durationMs: performance.now() - started });
         return;
