@@ -1,13 +1,44 @@
 export { captureOutput, jsonLines } from './output-capture.js';
 export type { Captured } from './output-capture.js';
 export { containerRuntimeAvailable } from './container-runtime.js';
+export { CFN_LINT_VERSION, ensureCfnLint } from './cfn-lint.js';
 export type { Credentials, DatabaseServer, ServerOrigin } from './database-server.js';
+export { expectedDocumentDbKind, startDocumentDb } from './documentdb.js';
+export type { DocumentDbKind, DocumentDbOptions, DocumentDbServer } from './documentdb.js';
+export { ensureFerretDb } from './documentdb-ferretdb.js';
+export { documentDbTarget, SELF_SERVICE_ROLE, startDocumentDbTarget } from './fixtures/documentdb-target.js';
 export { postgresTarget, startPostgresTarget } from './fixtures/postgres-target.js';
+export {
+  elastiCacheApiTarget,
+  redisTarget,
+  sharedLocalElastiCacheEndpoint,
+  startElastiCacheApiTarget,
+  startElastiCacheTarget,
+  userIdForName,
+} from './fixtures/elasticache-target.js';
+export type { ElastiCacheApiTarget } from './fixtures/elasticache-target.js';
+export { startRedis } from './redis.js';
+export { startLocalElastiCache } from './elasticache/local-elasticache.js';
+export type {
+  ElastiCacheFault,
+  ElastiCacheUserSpec,
+  LocalElastiCache,
+  LocalElastiCacheOptions,
+  UserGroupBinding,
+} from './elasticache/local-elasticache.js';
+export type { RedisOptions, RedisServer } from './redis.js';
+export { mysqlTarget, startMysql8Target, startMysqlTarget } from './fixtures/mysql-target.js';
+export type { MysqlTarget, MysqlTargetOptions } from './fixtures/mysql-target.js';
+export { ENGINE_TARGETS, installedEngines, selectedEngines } from './engine-targets.js';
+export { runDemo } from './demo/run-demo.js';
+export type { DemoOptions, DemoResult } from './demo/run-demo.js';
 export { loadHandler } from './handler-loader.js';
 export type { HandlerEnvironment, RotationLambda } from './handler-loader.js';
 export { errorText, LeakDetector } from './leak-detector.js';
 export { startPostgres } from './postgres.js';
 export type { PostgresOptions, PostgresServer } from './postgres.js';
+export { startMysql } from './mysql.js';
+export type { MysqlFlavour, MysqlOptions, MysqlServer } from './mysql.js';
 export { startLocalRds } from './rds/local-rds.js';
 export type { LocalRds, LocalRdsOptions, RdsClusterMemberSpec, RdsClusterSpec, RdsFault, RdsInstanceSpec } from './rds/local-rds.js';
 export { RotationDriver, STEPS } from './rotation-driver.js';

@@ -57,6 +57,11 @@ async function writeZip(directory: string, zipFile: string): Promise<void> {
   await pipeline(zip.outputStream, createWriteStream(zipFile));
 }
 
+/** Where a bundle goes: `outDir` (default `<packageDir>/dist`) receives `<name>/` and `<name>.zip`. */
+interface BundleOptions {
+  readonly outDir?: string;
+}
+
 /**
  * Bundles one strategy entry with esbuild and zips it as `dist/<engine>-<strategy>.zip` with `index.mjs`
  * (handler `index.handler`) at the zip root. Every dependency is bundled, the AWS SDK included: the
@@ -65,10 +70,11 @@ async function writeZip(directory: string, zipFile: string): Promise<void> {
  * fail over to the pure-JS paths; they are not in the zip. The source map is written to
  * `dist/<name>/index.mjs.map` for decoding stack traces and kept out of the zip to keep it small.
  */
-async function bundleHandler(packageDir: string, handler: HandlerEntry): Promise<BundleResult> {
+async function bundleHandler(packageDir: string, handler: HandlerEntry, options: BundleOptions = {}): Promise<BundleResult> {
   const strategy = basename(handler.entry).replace(/\.ts$/, '');
   const name = `${handler.engine}-${strategy}`;
-  const outDir = join(packageDir, 'dist', name);
+  const distDir = options.outDir ?? join(packageDir, 'dist');
+  const outDir = join(distDir, name);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   await build({
@@ -82,7 +88,7 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry): Promise
     legalComments: 'external',
     banner: { js: REQUIRE_BANNER },
   });
-  const zipFile = join(packageDir, 'dist', `${name}.zip`);
+  const zipFile = join(distDir, `${name}.zip`);
   await writeZip(outDir, zipFile);
   return {
     name,
@@ -113,4 +119,4 @@ async function bundleCommand(packageDir: string, entry: string, name: string, ex
 }
 
 export { bundleCommand, bundleHandler, TARGET, ZIP_MTIME };
-export type { BundleResult, HandlerEntry };
+export type { BundleOptions, BundleResult, HandlerEntry };

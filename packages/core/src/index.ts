@@ -23,7 +23,7 @@ export type {
   UserSession,
   UserState,
 } from './engine.js';
-export { readEnvBoolean, readEnvInteger, readEnvString } from './env.js';
+export { readEnvBoolean, readEnvInteger, readEnvString, readEnvUrl } from './env.js';
 export type { Environment } from './env.js';
 export {
   AlternateUserConflictError,

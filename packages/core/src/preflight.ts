@@ -94,7 +94,12 @@ async function checkAdmin<S extends RotatableSecret>(
   else if (missing.length === 0) checks.push(pass('master-privileges', 'Master can create and grant'));
   else checks.push({ id: 'master-privileges', title: 'Master can create and grant', status: 'fail', detail: `missing: ${missing.join(', ')}`, hint: 'Grant the master these privileges' });
 
-  const state = await admin.describeUser(alternate);
+  let state: Awaited<ReturnType<AdminSession['describeUser']>>;
+  try {
+    state = await admin.describeUser(alternate);
+  } catch (error) {
+    return [...checks, fail('alternate-user', 'Alternate user free or ours', error, 'The server refused the lookup or the name: see the error code')];
+  }
   const isClone = alternate !== original;
   if (!state.exists) checks.push(pass('alternate-user', 'Alternate user free or ours', isClone ? 'does not exist yet: the first rotation creates it' : 'missing'));
   else if (state.createdByRotation || recorded || !isClone) checks.push(pass('alternate-user', 'Alternate user free or ours', 'managed by rotation'));

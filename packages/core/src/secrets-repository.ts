@@ -87,6 +87,11 @@ class SecretsRepository {
     return value;
   }
 
+  /** Whether this container already read or wrote a value for the version (values never change once set). */
+  hasVersionValue(arn: string, versionId: string): boolean {
+    return this.#values.has(`${arn}\u0000${versionId}`);
+  }
+
   /** The value of the version labelled AWSCURRENT (read by id, so it can be cached). */
   async currentValue(metadata: SecretMetadata): Promise<string> {
     const versionId = versionWithLabel(metadata, StagingLabel.Current);
@@ -126,8 +131,9 @@ class SecretsRepository {
   }
 
   /**
-   * PutSecretValue as AWSPENDING under the rotation's token. Returns false when a concurrent invocation of
-   * the same step already stored a different value under this token: the first value wins.
+   * PutSecretValue as AWSPENDING under the rotation's token. Returns false when the version already holds a
+   * different value (ResourceExistsException): an earlier attempt or a concurrent invocation stored it first,
+   * and that value wins.
    */
   async putPending(arn: string, token: string, value: string): Promise<boolean> {
     this.#scrubber.addSecretString(value);

@@ -23,9 +23,11 @@ async function loadPending<S extends RotatableSecret>(context: RotationContext<S
 }
 
 /**
- * createSecret for both strategies: keep an existing AWSPENDING value (the step is being retried), else
- * store `nextFields(current)` with a new password under the rotation's token. `nextFields` runs first, so a
- * secret that cannot be rotated fails before anything is generated or written.
+ * createSecret for both strategies: store `nextFields(current)` with a new password as AWSPENDING under the
+ * rotation's token, unless that version already has a value. `nextFields` runs first, so a secret that
+ * cannot be rotated fails before anything is generated or written. PutSecretValue itself says whether a
+ * value exists: it refuses a different value for a token that has one (an earlier attempt, or a concurrent
+ * invocation, stored it first; that value is kept), which saves the GetSecretValue AWS's templates make first.
  */
 async function createPendingVersion<S extends RotatableSecret>(
   context: RotationContext<S>,
@@ -34,14 +36,14 @@ async function createPendingVersion<S extends RotatableSecret>(
   const { secrets, secret, event, config, logger } = context;
   const current = await loadCurrent(context);
   const fields = nextFields(current);
-  if ((await secrets.findVersionValue(secret.arn, event.clientRequestToken)) !== undefined) {
+  if (secrets.hasVersionValue(secret.arn, event.clientRequestToken)) {
     logger.info('AWSPENDING version already has a value; keeping it');
     return;
   }
   const password = await secrets.randomPassword(config.password);
   const stored = await secrets.putPending(secret.arn, event.clientRequestToken, JSON.stringify({ ...fields, password }));
   if (stored) logger.info('Stored the new AWSPENDING version', { username: fields.username });
-  else logger.warn('A concurrent invocation stored AWSPENDING first; keeping its value');
+  else logger.info('AWSPENDING version already has a value; keeping it');
 }
 
 /**

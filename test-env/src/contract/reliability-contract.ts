@@ -74,6 +74,33 @@ function describeReliabilityContract(fixture: EngineFixture): void {
       return driver.runSteps(subject.arn, token, { handler: await context.coldHandler(strategy) });
     }
 
+    /** One rotation with a crash armed by `arm`, then the service's retry: did it converge? */
+    async function crashPoint(
+      driver: RotationDriver,
+      strategy: Strategy,
+      point: string,
+      arm: () => void,
+      crashed: (first: RotationOutcome) => boolean,
+    ): Promise<CrashRow> {
+      const subject = await rotatable(strategy);
+      proxy.reset();
+      arm();
+      const first = await driver.rotate(subject.arn);
+      const didCrash = crashed(first);
+      proxy.reset();
+      context.sm.clearFaults();
+      const outcome = first.ok ? first : await retry(driver, subject, first.token, strategy);
+      const why = outcome.ok ? await divergence(subject, strategy) : `retry failed: ${codeOf(outcome)}`;
+      return {
+        handler: `${fixture.engine}-${strategy}`,
+        point,
+        failedStep: first.ok ? undefined : first.steps.at(-1)?.step,
+        crashed: didCrash,
+        converged: why === undefined,
+        detail: why ?? codeOf(first),
+      };
+    }
+
     for (const strategy of ['single-user', 'alternating-users'] as const) {
       const handlerName = `${fixture.engine}-${strategy}`;
 
@@ -89,28 +116,15 @@ function describeReliabilityContract(fixture: EngineFixture): void {
 
         // Act: crash after each database command in turn, then let the service retry.
         for (const [index, command] of commands.entries()) {
-          const subject = await rotatable(strategy);
-          proxy.reset();
-          proxy.crashAfter(index + 1);
-          const first = await driver.rotate(subject.arn);
-          const crashed = proxy.crashed();
-          proxy.reset();
-          const outcome = first.ok ? first : await retry(driver, subject, first.token, strategy);
-          const why = outcome.ok ? await divergence(subject, strategy) : `retry failed: ${codeOf(outcome)}`;
-          const failedStep = first.ok ? undefined : first.steps.at(-1)?.step;
-          rows.push({ handler: handlerName, point: `db #${index + 1} ${command}`, failedStep, crashed, converged: why === undefined, detail: why ?? codeOf(first) });
+          rows.push(
+            await crashPoint(driver, strategy, `db #${index + 1} ${command}`, () => proxy.crashAfter(index + 1), () => proxy.crashed()),
+          );
         }
 
         // Crash right after each Secrets Manager side effect: the call took effect, the caller saw a failure.
         for (const operation of ['PutSecretValue', 'UpdateSecretVersionStage']) {
-          const subject = await rotatable(strategy);
-          context.sm.injectFault({ operation, error: 'InternalServiceError', times: 3, afterApplying: true });
-          const first = await driver.rotate(subject.arn);
-          context.sm.clearFaults();
-          const outcome = first.ok ? first : await retry(driver, subject, first.token, strategy);
-          const why = outcome.ok ? await divergence(subject, strategy) : `retry failed: ${codeOf(outcome)}`;
-          const failedStep = first.ok ? undefined : first.steps.at(-1)?.step;
-          rows.push({ handler: handlerName, point: `sm ${operation}`, failedStep, crashed: !first.ok, converged: why === undefined, detail: why ?? codeOf(first) });
+          const arm = () => context.sm.injectFault({ operation, error: 'InternalServiceError', times: 3, afterApplying: true });
+          rows.push(await crashPoint(driver, strategy, `sm ${operation}`, arm, (first) => !first.ok));
         }
         writeReliabilityResults(`${handlerName}-crash`, 'crash', rows);
 

@@ -18,6 +18,18 @@ function cString(buffer: Buffer, offset: number): string {
 // messages. A simple Query ('Q') or an extended-protocol Execute ('E') runs a statement.
 const PG_PRE_STARTUP_CODES = new Set([80877103, 80877104, 80877102]);
 
+/** One PostgreSQL message taken off the front of `buffer`, or undefined until it is complete. */
+function nextPostgresMessage(buffer: Buffer, startup: boolean): { type: string; body: Buffer; length: number } | undefined {
+  if (startup) {
+    if (buffer.length < 8 || buffer.length < buffer.readInt32BE(0)) return undefined;
+    const length = buffer.readInt32BE(0);
+    return { type: '', body: buffer.subarray(4, length), length };
+  }
+  if (buffer.length < 5 || buffer.length < 1 + buffer.readInt32BE(1)) return undefined;
+  const length = 1 + buffer.readInt32BE(1);
+  return { type: String.fromCharCode(buffer[0] ?? 0), body: buffer.subarray(5, length), length };
+}
+
 function postgresReader(): CommandReader {
   let buffer: Buffer = Buffer.alloc(0);
   let startup = true;
@@ -25,25 +37,12 @@ function postgresReader(): CommandReader {
   return (chunk) => {
     buffer = Buffer.concat([buffer, chunk]);
     const names: string[] = [];
-    for (;;) {
-      if (startup) {
-        if (buffer.length < 8) break;
-        const length = buffer.readInt32BE(0);
-        if (buffer.length < length) break;
-        const code = buffer.readInt32BE(4);
-        buffer = buffer.subarray(length);
-        if (!PG_PRE_STARTUP_CODES.has(code)) startup = false;
-        continue;
-      }
-      if (buffer.length < 5) break;
-      const type = String.fromCharCode(buffer[0] ?? 0);
-      const length = buffer.readInt32BE(1);
-      if (buffer.length < 1 + length) break;
-      const body = buffer.subarray(5, 1 + length);
-      buffer = buffer.subarray(1 + length);
-      if (type === 'Q') names.push(statementName(cString(body, 0)));
-      else if (type === 'P') lastParsed = cString(body, body.indexOf(0) + 1);
-      else if (type === 'E') names.push(statementName(lastParsed));
+    for (let message = nextPostgresMessage(buffer, startup); message !== undefined; message = nextPostgresMessage(buffer, startup)) {
+      buffer = buffer.subarray(message.length);
+      if (startup) startup = PG_PRE_STARTUP_CODES.has(message.body.readInt32BE(0));
+      else if (message.type === 'Q') names.push(statementName(cString(message.body, 0)));
+      else if (message.type === 'P') lastParsed = cString(message.body, message.body.indexOf(0) + 1);
+      else if (message.type === 'E') names.push(statementName(lastParsed));
     }
     return names;
   };

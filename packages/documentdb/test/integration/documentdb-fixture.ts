@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { expectedDocumentDbKind, startDocumentDbTarget } from '@rotation-lambdas/test-env';
+import type { EngineFixture } from '@rotation-lambdas/test-env/contract';
+
+const dist = (name: string) => fileURLToPath(new URL(`../../dist/${name}/index.mjs`, import.meta.url));
+
+/**
+ * DocumentDB's half of the contract: its bundles, its server (MongoDB in a container where a runtime answers,
+ * else FerretDB), and names MongoDB stores as BSON strings: dots, dollars, quotes, script-like text, unicode.
+ * Names with `,` or `=` are left out: FerretDB 1.24 does not undo SCRAM's escaping of them, so they cannot log in.
+ */
+const documentDbFixture: EngineFixture = {
+  engine: 'documentdb',
+  bundles: {
+    'single-user': dist('documentdb-single-user'),
+    'alternating-users': dist('documentdb-alternating-users'),
+  },
+  startTarget: startDocumentDbTarget,
+  hostileUsernames: [
+    "o'brien",
+    'dq"uote',
+    'dot.ted.name',
+    '$dollar$name',
+    'a$b.c$d',
+    'x"; db.dropUser("rotation_canary"); //',
+    '{"$ne": null}',
+    'back\\slash',
+    'Mixed Case Space',
+    'new\nline',
+    'ünïcødé_用户',
+    'key_🔑',
+  ],
+  engineAlias: 'docdb',
+  comparedFields: ['engine', 'host', 'port', 'dbname'],
+  rdsManaged: { engine: 'docdb', kind: 'cluster' },
+  // FerretDB 1.x keeps users but enforces no privileges; MongoDB does, so the privilege cases run there.
+  enforcesPrivileges: (await expectedDocumentDbKind()) === 'mongo',
+  wireProtocol: 'mongodb',
+  maxUsernameLength: 63,
+};
+
+export { documentDbFixture };

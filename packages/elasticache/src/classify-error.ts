@@ -1,0 +1,99 @@
+import {
+  type CredentialsRole,
+  EngineAuthError,
+  EngineConnectionError,
+  type EngineError,
+  EngineOperationError,
+  EngineTimeoutError,
+  EngineTlsError,
+} from '@rotation-lambdas/core';
+
+/** The engine name errors carry (the adapter's name). */
+const ENGINE = 'elasticache';
+
+/** Node TLS error codes: untrusted chain, wrong host name, expired certificate, not TLS at all. */
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|ERR_OSSL_)/;
+
+/** Replies with which Redis refuses credentials: wrong password or unknown/disabled user, or no AUTH at all. */
+const AUTH_REPLIES = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR AUTH <password> called without any password)/;
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A copy of a driver error with only its name, message and code. ioredis attaches the failed command's
+ * arguments to reply errors (`AUTH user password`, `ACL SETUSER … #hash`); those must not ride along.
+ */
+function driverCause(error: unknown): Error {
+  const copy = new Error(messageOf(error));
+  copy.name = error instanceof Error ? error.name : 'Error';
+  const code = codeOf(error);
+  if (code !== '') Object.assign(copy, { code });
+  return copy;
+}
+
+/** Whether the error is the server's answer (a Redis error reply), as opposed to the connection failing. */
+function isReply(error: unknown): boolean {
+  return (error as { name?: unknown } | undefined)?.name === 'ReplyError';
+}
+
+/** Whether ioredis gave up waiting for the reply (its commandTimeout, STATEMENT_TIMEOUT_SECONDS). */
+function isCommandTimeout(error: unknown): boolean {
+  return messageOf(error) === 'Command timed out';
+}
+
+/** Whether a Redis reply error is a refusal of the credentials. */
+function isAuthRefusal(error: unknown): boolean {
+  return AUTH_REPLIES.test(messageOf(error));
+}
+
+/** Whether a Redis reply error says the user may not run the command. */
+function isPermissionRefusal(error: unknown): boolean {
+  return messageOf(error).startsWith('NOPERM');
+}
+
+/** Whether a connect failure is TLS's own (certificate, host name, protocol), as opposed to the network's. */
+function isTlsFailure(error: unknown): boolean {
+  return TLS_CODES.test(codeOf(error)) || /\b(SSL|TLS)\b|certificate|wrong version number/i.test(messageOf(error));
+}
+
+/**
+ * Maps a failed login to core's typed errors. `tlsHandshakeStalled` is set when TLS was on and the server
+ * took the TCP connection but never completed the handshake: a plaintext Redis does exactly that.
+ */
+function classifyConnectError(error: unknown, login: CredentialsRole, tlsHandshakeStalled = false): EngineError {
+  const options = { cause: driverCause(error), engine: ENGINE };
+  if (isTlsFailure(error) || tlsHandshakeStalled) {
+    return new EngineTlsError(`TLS to the server failed for the ${login} login`, login, options);
+  }
+  if (isAuthRefusal(error)) {
+    return new EngineAuthError(`The server refused the ${login} credentials`, login, options);
+  }
+  if (isCommandTimeout(error)) {
+    return new EngineTimeoutError(`The server did not answer the ${login} login in time`, login, options);
+  }
+  return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
+}
+
+/**
+ * Wraps a failed command; `operation` names what was being done, never with values. An error reply is an
+ * operation error (NOPERM is named), no reply within STATEMENT_TIMEOUT_SECONDS a timeout, and anything else
+ * a connection lost mid-command.
+ */
+function operationError(operation: string, login: CredentialsRole, error: unknown): EngineError {
+  const options = { cause: driverCause(error), engine: ENGINE };
+  if (isCommandTimeout(error)) return new EngineTimeoutError(`Redis ${operation} timed out`, login, options);
+  if (!isReply(error)) {
+    return new EngineConnectionError(`Connection lost during the Redis ${operation}`, login, options);
+  }
+  const hint = isPermissionRefusal(error) ? ' (NOPERM: the user may not run this command)' : '';
+  return new EngineOperationError(`Redis ${operation} failed${hint}`, login, options);
+}
+
+export { classifyConnectError, driverCause, ENGINE, isAuthRefusal, isPermissionRefusal, isTlsFailure, operationError };

@@ -1,0 +1,192 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateUserCommand,
+  DescribeUserGroupsCommand,
+  DescribeUsersCommand,
+  type ElastiCacheClient,
+  ListTagsForResourceCommand,
+  ModifyUserCommand,
+  ModifyUserGroupCommand,
+  type User,
+  type UserGroup,
+} from '@aws-sdk/client-elasticache';
+import { type CredentialsRole, EngineConnectionError, EngineOperationError } from '@rotation-lambdas/core';
+import { driverCause, ENGINE } from './classify-error.js';
+
+/** The slice of the SDK client rotation uses; injectable so unit tests can pass a fake. */
+type ControlPlaneClient = Pick<ElastiCacheClient, 'send'>;
+
+/** How long to wait for a user or user group to become `active` again, and how often to look. */
+interface WaitSettings {
+  /** The whole budget of one session, over every wait it does (MAX_WAITING_TIME_FOR_ACTIVE_IN_SECONDS). */
+  readonly maxWaitMs: number;
+  /** The longest pause between two DescribeUsers calls (WAITING_RETRY_INTERVAL_IN_SECONDS). */
+  readonly retryIntervalMs: number;
+}
+
+/** The clock and the pause, injectable so unit tests do not wait for real. */
+interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Wall-clock time and real pauses. */
+const REAL_CLOCK: Clock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+
+/** The first pause; pauses double up to `retryIntervalMs`, so a quick change is seen quickly. */
+const FIRST_PAUSE_MS = 250;
+
+/** Tag that marks a user rotation created (ElastiCache users have no comment field; tags are its marker). */
+const ROTATION_TAG = { Key: 'rotation-lambdas:created-by', Value: 'alternating-users-rotation' } as const;
+
+const ACTIVE = 'active';
+
+function isServiceError(error: unknown, name: string): boolean {
+  return (error as { name?: unknown } | undefined)?.name === name;
+}
+
+/**
+ * The ElastiCache users API as rotation needs it, over one session's wait budget: every method throws
+ * EngineOperationError (the service answered with an error) or EngineConnectionError (it could not be
+ * reached) with a scrubbed SDK error as the cause; request parameters (passwords) never ride along.
+ */
+class UserDirectory {
+  readonly #client: ControlPlaneClient;
+  readonly #waits: WaitSettings;
+  readonly #clock: Clock;
+  readonly #deadline: number;
+  readonly #login: CredentialsRole;
+
+  constructor(client: ControlPlaneClient, waits: WaitSettings, login: CredentialsRole, clock: Clock = REAL_CLOCK) {
+    this.#client = client;
+    this.#waits = waits;
+    this.#clock = clock;
+    this.#deadline = clock.now() + waits.maxWaitMs;
+    this.#login = login;
+  }
+
+  #failure(operation: string, error: unknown): EngineConnectionError | EngineOperationError {
+    const options = { cause: driverCause(error), engine: ENGINE };
+    // An answer from the service carries an HTTP status; a network failure has none.
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) {
+      return new EngineConnectionError(`The ElastiCache API could not be reached for ${operation}`, this.#login, options);
+    }
+    return new EngineOperationError(`ElastiCache ${operation} failed`, this.#login, options);
+  }
+
+  async #call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw this.#failure(operation, error);
+    }
+  }
+
+  /** The user with this id, or undefined when there is none. */
+  async describeUser(userId: string): Promise<User | undefined> {
+    try {
+      const { Users } = await this.#client.send(new DescribeUsersCommand({ UserId: userId }));
+      return Users?.find((user) => user.UserId === userId);
+    } catch (error) {
+      if (isServiceError(error, 'UserNotFoundFault')) return undefined;
+      throw this.#failure('DescribeUsers', error);
+    }
+  }
+
+  /** Whether the user carries rotation's created-by tag. */
+  async hasRotationTag(userArn: string): Promise<boolean> {
+    const { TagList } = await this.#call('ListTagsForResource', () =>
+      this.#client.send(new ListTagsForResourceCommand({ ResourceName: userArn })),
+    );
+    return (TagList ?? []).some((tag) => tag.Key === ROTATION_TAG.Key && tag.Value === ROTATION_TAG.Value);
+  }
+
+  /** Creates a password user with rotation's tag. */
+  async createUser(input: { userId: string; userName: string; engine: string; accessString: string; password: string }): Promise<void> {
+    await this.#call('CreateUser', () =>
+      this.#client.send(
+        new CreateUserCommand({
+          UserId: input.userId,
+          UserName: input.userName,
+          Engine: input.engine,
+          AccessString: input.accessString,
+          Passwords: [input.password],
+          NoPasswordRequired: false,
+          Tags: [{ ...ROTATION_TAG }],
+        }),
+      ),
+    );
+  }
+
+  /** Replaces the user's passwords and/or access string. */
+  async modifyUser(input: { userId: string; passwords?: readonly string[]; accessString?: string }): Promise<void> {
+    await this.#call('ModifyUser', () =>
+      this.#client.send(
+        new ModifyUserCommand({
+          UserId: input.userId,
+          ...(input.passwords === undefined ? {} : { Passwords: [...input.passwords], NoPasswordRequired: false }),
+          ...(input.accessString === undefined ? {} : { AccessString: input.accessString }),
+        }),
+      ),
+    );
+  }
+
+  /** Adds or removes one user in a user group. */
+  async modifyUserGroup(userGroupId: string, change: { add?: string; remove?: string }): Promise<void> {
+    await this.#call('ModifyUserGroup', () =>
+      this.#client.send(
+        new ModifyUserGroupCommand({
+          UserGroupId: userGroupId,
+          ...(change.add === undefined ? {} : { UserIdsToAdd: [change.add] }),
+          ...(change.remove === undefined ? {} : { UserIdsToRemove: [change.remove] }),
+        }),
+      ),
+    );
+  }
+
+  async #describeUserGroup(userGroupId: string): Promise<UserGroup | undefined> {
+    const { UserGroups } = await this.#call('DescribeUserGroups', () =>
+      this.#client.send(new DescribeUserGroupsCommand({ UserGroupId: userGroupId })),
+    );
+    return UserGroups?.find((group) => group.UserGroupId === userGroupId);
+  }
+
+  /**
+   * Polls until `describe` reports `active`, pausing 250 ms, then twice as long each time up to the retry
+   * interval, within the session's budget. AWS's template sleeps a fixed 10 s up to 600 s, which does not
+   * fit the 30 s Lambda timeout; a step that runs out of budget fails and Secrets Manager retries it.
+   */
+  async #waitUntilActive<T extends { Status?: string }>(what: string, describe: () => Promise<T | undefined>): Promise<T> {
+    let pause = Math.min(FIRST_PAUSE_MS, this.#waits.retryIntervalMs);
+    for (;;) {
+      const resource = await describe();
+      if (resource === undefined || resource.Status === 'deleting') {
+        throw new EngineOperationError(`ElastiCache ${what} does not exist or is being deleted`, this.#login, { engine: ENGINE });
+      }
+      if (resource.Status === ACTIVE) return resource;
+      const remaining = this.#deadline - this.#clock.now();
+      if (remaining <= 0) {
+        throw new EngineOperationError(
+          `ElastiCache ${what} did not become active within MAX_WAITING_TIME_FOR_ACTIVE_IN_SECONDS`,
+          this.#login,
+          { engine: ENGINE, field: 'MAX_WAITING_TIME_FOR_ACTIVE_IN_SECONDS' },
+        );
+      }
+      await this.#clock.sleep(Math.min(pause, remaining));
+      pause = Math.min(pause * 2, this.#waits.retryIntervalMs);
+    }
+  }
+
+  /** The user once it is `active`. */
+  waitForUser(userId: string): Promise<User> {
+    return this.#waitUntilActive('user', () => this.describeUser(userId));
+  }
+
+  /** The user group once it is `active`. */
+  waitForUserGroup(userGroupId: string): Promise<UserGroup> {
+    return this.#waitUntilActive('user group', () => this.#describeUserGroup(userGroupId));
+  }
+}
+
+export { REAL_CLOCK, ROTATION_TAG, UserDirectory };
+export type { Clock, ControlPlaneClient, WaitSettings };

@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import { startMysql8Target, startMysqlTarget } from '@rotation-lambdas/test-env';
+import type { EngineFixture } from '@rotation-lambdas/test-env/contract';
+
+const dist = (name: string) => fileURLToPath(new URL(`../../dist/${name}/index.mjs`, import.meta.url));
+
+const bundles = {
+  'single-user': dist('mysql-single-user'),
+  'alternating-users': dist('mysql-alternating-users'),
+} as const;
+
+/** Names that need MySQL's quoting: quotes, backticks, LIKE wildcards, `;`, comment markers, unicode, `@`. */
+const HOSTILE_SHORT = [
+  "o'brien",
+  'dq"uote',
+  'back`tick',
+  'pct%user',
+  'under_score',
+  'semi;colon',
+  'back\\slash',
+  'hash#comment',
+  'dash -- comment',
+  '/* block */',
+  'at@sign',
+  'Mixed Case Space',
+  'new\nline',
+  'ünïcødé_用户',
+];
+
+/**
+ * MariaDB's half of the contract: the bundles, the server (native MariaDB 10.11 here), and names that need its
+ * quoting. The secrets say `mariadb`; the pending-version check is exercised with `mysql`, which the handlers
+ * accept for another server, so only the resource comparison can refuse it.
+ */
+const mysqlFixture: EngineFixture = {
+  engine: 'mysql',
+  bundles,
+  startTarget: startMysqlTarget,
+  hostileUsernames: [
+    ...HOSTILE_SHORT,
+    "x'; DROP USER rotation_canary; --",
+    "x`; DROP USER 'rotation_canary'@'%'; #",
+    'x"); DROP USER rotation_canary; /*',
+  ],
+  engineAlias: 'mysql',
+  comparedFields: ['engine', 'host', 'port', 'dbname'],
+  rdsManaged: { engine: 'mariadb', kind: 'instance' },
+  wireProtocol: 'mysql',
+  maxUsernameLength: 80,
+};
+
+/** The same contract against MySQL 8.4 (container or ROTATION_TEST_MYSQL8_URL): 32-character names, aurora-mysql alias. */
+const mysql8Fixture: EngineFixture = {
+  ...mysqlFixture,
+  startTarget: (options) => startMysql8Target(options),
+  // MySQL keeps 32 characters and the clone adds 6, so the injections are shorter.
+  hostileUsernames: [...HOSTILE_SHORT, "x';DROP USER rotation_c;--", 'x`;DROP USER a;#'],
+  engineAlias: 'aurora-mysql',
+  rdsManaged: { engine: 'mysql', kind: 'instance' },
+  maxUsernameLength: 32,
+};
+
+/** MySQL 8.4 single user with DUAL_PASSWORD=true: the previous password keeps working for one more rotation. */
+const mysql8DualPasswordFixture: EngineFixture = {
+  ...mysql8Fixture,
+  // Retaining or discarding one's own secondary password needs APPLICATION_PASSWORD_ADMIN.
+  startTarget: (options) => startMysql8Target(options, { userPrivileges: ['APPLICATION_PASSWORD_ADMIN'] }),
+  handlerEnv: { DUAL_PASSWORD: 'true' },
+  keepsPreviousPassword: true,
+};
+
+export { mysql8DualPasswordFixture, mysql8Fixture, mysqlFixture };

@@ -1,0 +1,49 @@
+import { EngineAuthError, EngineConnectionError, EngineOperationError, EngineTimeoutError, EngineTlsError } from '@rotation-lambdas/core';
+import { describe, expect, it } from 'vitest';
+import { classifyConnectError, operationError } from '../../src/classify-error.js';
+
+const driverError = (fields: Record<string, unknown>, message = 'driver message') => Object.assign(new Error(message), fields);
+
+describe('mysql error classification', () => {
+  it.each([
+    [{ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 }, EngineAuthError],
+    [{ code: 'ER_DBACCESS_DENIED_ERROR', errno: 1044 }, EngineAuthError],
+    [{ code: 'ER_HOST_NOT_PRIVILEGED', errno: 1130 }, EngineAuthError],
+    [{ code: 'ER_ACCOUNT_HAS_BEEN_LOCKED', errno: 3118 }, EngineAuthError],
+    [{ code: 'HANDSHAKE_NO_SSL_SUPPORT' }, EngineTlsError],
+    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, EngineTlsError],
+    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, EngineTlsError],
+    [{ code: 'ER_SECURE_TRANSPORT_REQUIRED', errno: 3159 }, EngineTlsError],
+    [{ code: 'ECONNREFUSED' }, EngineConnectionError],
+    [{ code: 'ETIMEDOUT' }, EngineConnectionError],
+    [{ code: 'ER_CON_COUNT_ERROR', errno: 1040 }, EngineConnectionError],
+  ])('maps %j to %o', (fields, kind) => {
+    const error = classifyConnectError(driverError(fields), 'pending');
+
+    expect(error).toBeInstanceOf(kind);
+    expect(error).toMatchObject({ login: 'pending', engine: 'mysql' });
+  });
+
+  it.each([
+    [{ code: 'PROTOCOL_SEQUENCE_TIMEOUT' }, EngineTimeoutError],
+    [{ code: 'ER_STATEMENT_TIMEOUT', errno: 1969 }, EngineTimeoutError],
+    [{ code: 'ER_QUERY_TIMEOUT', errno: 3024 }, EngineTimeoutError],
+    [{ code: 'PROTOCOL_CONNECTION_LOST' }, EngineConnectionError],
+    [{ code: 'ECONNRESET' }, EngineConnectionError],
+    [{ code: 'ER_TABLEACCESS_DENIED_ERROR', errno: 1142 }, EngineOperationError],
+  ])('maps a failed statement %j to %o', (fields, kind) => {
+    expect(operationError('alternate user update', 'master', driverError(fields))).toBeInstanceOf(kind);
+  });
+
+  it('drops the server message of a failed statement that carried a password', () => {
+    const failure = driverError({ code: 'ER_PARSE_ERROR', errno: 1064, sqlState: '42000' }, "syntax error near 'Secr3t-pass'");
+
+    const wrapped = operationError('password change', 'current', failure, true);
+    const kept = operationError('user lookup', 'master', failure);
+
+    expect((wrapped.cause as Error).message).toBe('MySQL error ER_PARSE_ERROR (errno 1064)');
+    expect(wrapped.cause).toMatchObject({ code: 'ER_PARSE_ERROR', errno: 1064, sqlState: '42000' });
+    expect(kept.cause).toBe(failure);
+    expect(wrapped.message).toBe('MySQL password change failed');
+  });
+});
