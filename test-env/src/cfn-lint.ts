@@ -1,11 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { cacheDir } from './cache-dir.js';
 import { testEnvLog } from './debug-log.js';
+import { installOnce } from './install-once.js';
 import { ensureDebianPackages } from './system-packages.js';
 
 const run = promisify(execFile);
@@ -57,35 +57,6 @@ async function installCfnLint(target: string): Promise<void> {
   });
 }
 
-async function lockIsStale(lock: string): Promise<boolean> {
-  try {
-    return Date.now() - (await stat(lock)).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    return false;
-  }
-}
-
-/** Installs cfn-lint unless another process holds the install lock, in which case it waits for that install. */
-async function installOnce(binary: string, target: string): Promise<void> {
-  const lock = `${target}.lock`;
-  for (;;) {
-    if (await runs(binary)) return;
-    try {
-      await mkdir(lock);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await lockIsStale(lock)) await rmdir(lock).catch(() => undefined);
-      else await sleep(1_000);
-      continue;
-    }
-    try {
-      if (!(await runs(binary))) await installCfnLint(target);
-    } finally {
-      await rmdir(lock).catch(() => undefined);
-    }
-  }
-}
-
 /**
  * The path of a cfn-lint executable of the pinned version: the cached virtualenv's when it runs, else one
  * installed once from PyPI with `python3 -m venv` and pip (parallel workers and processes share one install
@@ -95,7 +66,12 @@ function ensureCfnLint(): Promise<string> {
   ensured ??= (async () => {
     const target = venvDir();
     const binary = join(target, 'bin', 'cfn-lint');
-    await installOnce(binary, target);
+    await installOnce({
+      lock: `${target}.lock`,
+      staleAfterMs: STALE_LOCK_MS,
+      ready: () => runs(binary),
+      install: () => installCfnLint(target),
+    });
     return binary;
   })();
   ensured.catch(() => {

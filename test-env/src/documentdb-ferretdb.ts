@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { cacheDir } from './cache-dir.js';
 import { testEnvLog } from './debug-log.js';
+import { installOnce } from './install-once.js';
 import { SERVER_VERSIONS } from './server-versions.js';
 
 const run = promisify(execFile);
@@ -88,35 +88,6 @@ async function buildFerretDb(target: string): Promise<void> {
   }
 }
 
-async function lockIsStale(lock: string): Promise<boolean> {
-  try {
-    return Date.now() - (await stat(lock)).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    return false;
-  }
-}
-
-/** Builds the binary unless another process holds the build lock, in which case it waits for that build. */
-async function buildOnce(binary: string): Promise<void> {
-  const lock = `${binary}.lock`;
-  for (;;) {
-    if (await runs(binary)) return;
-    try {
-      await mkdir(lock);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await lockIsStale(lock)) await rmdir(lock).catch(() => undefined);
-      else await sleep(1_000);
-      continue;
-    }
-    try {
-      if (!(await runs(binary))) await buildFerretDb(binary);
-    } finally {
-      await rmdir(lock).catch(() => undefined);
-    }
-  }
-}
-
 /**
  * The path of a FerretDB binary of the pinned version that starts: the cached one when it runs, else built
  * once (parallel test workers and processes share one build through a lock directory beside the binary).
@@ -124,7 +95,12 @@ async function buildOnce(binary: string): Promise<void> {
 function ensureFerretDb(): Promise<string> {
   ensured ??= (async () => {
     const binary = ferretDbPath();
-    await buildOnce(binary);
+    await installOnce({
+      lock: `${binary}.lock`,
+      staleAfterMs: STALE_LOCK_MS,
+      ready: () => runs(binary),
+      install: () => buildFerretDb(binary),
+    });
     return binary;
   })();
   ensured.catch(() => {

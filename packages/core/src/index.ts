@@ -23,6 +23,7 @@ export type {
   UserSession,
   UserState,
 } from './engine.js';
+export { errorCode, errorMessage, isNodeTlsError } from './driver-errors.js';
 export { readEnvBoolean, readEnvInteger, readEnvString, readEnvUrl } from './env.js';
 export type { Environment } from './env.js';
 export {

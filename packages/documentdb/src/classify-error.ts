@@ -6,15 +6,13 @@ import {
   EngineOperationError,
   EngineTimeoutError,
   EngineTlsError,
+  isNodeTlsError,
 } from '@rotation-lambdas/core';
 
 const ENGINE = 'documentdb';
 
 /** Server codes for a refused login: AuthenticationFailed, UserNotFound, MechanismUnavailable. */
 const AUTH_CODES = new Set([18, 11, 334]);
-
-/** Node TLS error codes: untrusted chain, wrong host name, expired certificate, protocol failures. */
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|EPROTO$)/;
 
 /** Messages of a TLS handshake the server broke off (a plaintext server closes on a ClientHello). */
 const TLS_MESSAGES = /before secure TLS connection was established|SSL routines|wrong version number|certificate/i;
@@ -46,7 +44,7 @@ function isTlsFailure(error: unknown): boolean {
   return errorChain(error).some((entry) => {
     const code = field(entry, 'code');
     const message = field(entry, 'message');
-    return (typeof code === 'string' && TLS_CODES.test(code)) || (typeof message === 'string' && TLS_MESSAGES.test(message));
+    return isNodeTlsError(entry) || code === 'EPROTO' || (typeof message === 'string' && TLS_MESSAGES.test(message));
   });
 }
 

@@ -6,34 +6,25 @@ import {
   EngineOperationError,
   EngineTimeoutError,
   EngineTlsError,
+  errorCode,
+  errorMessage,
+  isNodeTlsError,
 } from '@rotation-lambdas/core';
 
 /** The engine name errors carry (the adapter's name). */
 const ENGINE = 'elasticache';
 
-/** Node TLS error codes: untrusted chain, wrong host name, expired certificate, not TLS at all. */
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|ERR_OSSL_)/;
-
 /** Replies with which Redis refuses credentials: wrong password or unknown/disabled user, or no AUTH at all. */
 const AUTH_REPLIES = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR AUTH <password> called without any password)/;
-
-function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : '';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * A copy of a driver error with only its name, message and code. ioredis attaches the failed command's
  * arguments to reply errors (`AUTH user password`, `ACL SETUSER … #hash`); those must not ride along.
  */
 function driverCause(error: unknown): Error {
-  const copy = new Error(messageOf(error));
+  const copy = new Error(errorMessage(error));
   copy.name = error instanceof Error ? error.name : 'Error';
-  const code = codeOf(error);
+  const code = errorCode(error);
   if (code !== '') Object.assign(copy, { code });
   return copy;
 }
@@ -45,22 +36,22 @@ function isReply(error: unknown): boolean {
 
 /** Whether ioredis gave up waiting for the reply (its commandTimeout, STATEMENT_TIMEOUT_SECONDS). */
 function isCommandTimeout(error: unknown): boolean {
-  return messageOf(error) === 'Command timed out';
+  return errorMessage(error) === 'Command timed out';
 }
 
 /** Whether a Redis reply error is a refusal of the credentials. */
 function isAuthRefusal(error: unknown): boolean {
-  return AUTH_REPLIES.test(messageOf(error));
+  return AUTH_REPLIES.test(errorMessage(error));
 }
 
 /** Whether a Redis reply error says the user may not run the command. */
 function isPermissionRefusal(error: unknown): boolean {
-  return messageOf(error).startsWith('NOPERM');
+  return errorMessage(error).startsWith('NOPERM');
 }
 
 /** Whether a connect failure is TLS's own (certificate, host name, protocol), as opposed to the network's. */
 function isTlsFailure(error: unknown): boolean {
-  return TLS_CODES.test(codeOf(error)) || /\b(SSL|TLS)\b|certificate|wrong version number/i.test(messageOf(error));
+  return isNodeTlsError(error) || /\b(SSL|TLS)\b|certificate|wrong version number/i.test(errorMessage(error));
 }
 
 /**

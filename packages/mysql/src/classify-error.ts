@@ -6,6 +6,8 @@ import {
   EngineOperationError,
   EngineTimeoutError,
   EngineTlsError,
+  errorCode,
+  isNodeTlsError,
 } from '@rotation-lambdas/core';
 
 const ENGINE = 'mysql';
@@ -31,14 +33,8 @@ const CLIENT_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
 /** MySQL's refusal of a plaintext connection under require_secure_transport. */
 const ER_SECURE_TRANSPORT_REQUIRED = 3159;
 
-/** Node TLS error codes (untrusted chain, wrong host name, expired certificate) and the driver's "no TLS offered". */
-const TLS_CODES =
-  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|HANDSHAKE_NO_SSL_SUPPORT|HANDSHAKE_SSL_ERROR)/;
-
-function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : '';
-}
+/** mysql2's own TLS failures: the server offers no TLS, or the handshake failed. */
+const DRIVER_TLS_CODES = new Set(['HANDSHAKE_NO_SSL_SUPPORT', 'HANDSHAKE_SSL_ERROR']);
 
 function errnoOf(error: unknown): number | undefined {
   const errno = (error as { errno?: unknown } | undefined)?.errno;
@@ -47,10 +43,10 @@ function errnoOf(error: unknown): number | undefined {
 
 /** Maps a mysql2 connect failure to core's typed errors; the driver error rides in `cause`. */
 function classifyConnectError(error: unknown, login: CredentialsRole): EngineError {
-  const code = codeOf(error);
+  const code = errorCode(error);
   const errno = errnoOf(error);
   const options = { cause: error, engine: ENGINE };
-  if (TLS_CODES.test(code) || errno === ER_SECURE_TRANSPORT_REQUIRED) {
+  if (isNodeTlsError(error) || DRIVER_TLS_CODES.has(code) || errno === ER_SECURE_TRANSPORT_REQUIRED) {
     return new EngineTlsError(`TLS to the server failed for the ${login} login`, login, options);
   }
   if (errno !== undefined && AUTH_ERRNOS.has(errno)) {
@@ -80,7 +76,7 @@ function withoutMessage(error: unknown): Error {
 function operationError(operation: string, login: CredentialsRole, error: unknown, secret = false): EngineError {
   const errno = errnoOf(error);
   const options = { cause: secret ? withoutMessage(error) : error, engine: ENGINE };
-  if (codeOf(error) === CLIENT_TIMEOUT_CODE || (errno !== undefined && TIMEOUT_ERRNOS.has(errno))) {
+  if (errorCode(error) === CLIENT_TIMEOUT_CODE || (errno !== undefined && TIMEOUT_ERRNOS.has(errno))) {
     return new EngineTimeoutError(`MySQL ${operation} timed out`, login, options);
   }
   if (errno === undefined) return new EngineConnectionError(`Connection lost during the MySQL ${operation}`, login, options);

@@ -6,6 +6,9 @@ import {
   EngineOperationError,
   EngineTimeoutError,
   EngineTlsError,
+  errorCode,
+  errorMessage,
+  isNodeTlsError,
 } from '@rotation-lambdas/core';
 
 const ENGINE = 'postgres';
@@ -17,24 +20,12 @@ const AUTH_STATES = new Set([
   '3D000', // invalid_catalog_name: the secret's database does not exist
 ]);
 
-/** Node TLS error codes: untrusted chain, wrong host name, expired certificate. */
-const TLS_CODES = /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_|HOSTNAME_MISMATCH)/;
-
-function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : '';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Maps a pg connect failure to core's typed errors; the driver error rides in `cause`. */
 function classifyConnectError(error: unknown, login: CredentialsRole): EngineError {
-  const code = codeOf(error);
-  const message = messageOf(error);
+  const code = errorCode(error);
+  const message = errorMessage(error);
   const options = { cause: error, engine: ENGINE };
-  if (TLS_CODES.test(code) || /does not support SSL|no encryption|SSL connection/i.test(message)) {
+  if (isNodeTlsError(error) || /does not support SSL|no encryption|SSL connection/i.test(message)) {
     return new EngineTlsError(`TLS to the server failed for the ${login} login`, login, options);
   }
   if (AUTH_STATES.has(code)) {
@@ -52,9 +43,9 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
  * query timeout is a timeout; a connection lost mid-statement means the server went away.
  */
 function operationError(operation: string, login: CredentialsRole, error: unknown): EngineError {
-  const code = codeOf(error);
+  const code = errorCode(error);
   const options = { cause: error, engine: ENGINE };
-  if (code === '57014' || (!SQLSTATE.test(code) && /timeout/i.test(messageOf(error)))) {
+  if (code === '57014' || (!SQLSTATE.test(code) && /timeout/i.test(errorMessage(error)))) {
     return new EngineTimeoutError(`PostgreSQL ${operation} timed out`, login, options);
   }
   if (!SQLSTATE.test(code)) {

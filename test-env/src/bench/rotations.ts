@@ -3,7 +3,7 @@ import { DemoSecrets } from '../demo/demo-secrets.js';
 import { type HandlerEnvironment, loadHandler, type RotationLambda } from '../handler-loader.js';
 import { RotationDriver, STEPS } from '../rotation-driver.js';
 import type { LocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
-import type { TcpProxy } from '../tcp-proxy.js';
+import type { CrashProxy } from '../crash-proxy/crash-proxy.js';
 
 /** Per-rotation measurements. */
 interface RotationSample {
@@ -16,7 +16,7 @@ interface RotationSample {
 interface RotationBench {
   readonly sm: LocalSecretsManager;
   readonly target: EngineTarget;
-  readonly proxy: TcpProxy;
+  readonly proxy: CrashProxy;
   readonly indexFile: string;
   readonly strategy: Strategy;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ENGINE_TARGETS } from '../engine-targets.js';
 import { extractZip, findHandlerZips } from '../handler-zips.js';
 import { startLocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
-import { startTcpProxy } from '../tcp-proxy.js';
+import { startCrashProxy } from '../crash-proxy/crash-proxy.js';
 import { measureColdStart } from './cold-init.js';
 import { measureColdRotations, measureWarmRotations } from './rotations.js';
 import { maximum, median } from './statistics.js';
@@ -44,7 +44,7 @@ async function runBench(options: BenchOptions): Promise<BenchResult[]> {
     const zips = findHandlerZips().filter((zip) => zip.engine === engine);
     if (start === undefined || zips.length === 0) continue;
     await using target = await start();
-    await using proxy = await startTcpProxy(target.host, target.port);
+    await using proxy = await startCrashProxy(target.host, target.port, 'raw');
     for (const zip of zips) {
       options.progress(`${zip.name}: cold starts`);
       const indexFile = join(await extractZip(zip.file), 'index.mjs');

@@ -7,6 +7,8 @@ interface CrashProxy extends AsyncDisposable {
   readonly port: number;
   /** Commands seen since the last `reset()`, in order, by name ("ALTER ROLE", "ACL SETUSER", "updateUser"). */
   commands(): string[];
+  /** Connections accepted since the last `reset()`: monitor sockets and retries included. */
+  connections(): number;
   /** Arms a crash after command number `index` (1-based, counted from the last reset); undefined disarms. */
   crashAfter(index: number | undefined): void;
   /** Drops the connection when command `index` arrives, without forwarding it (a server restarting mid-step). */
@@ -22,13 +24,15 @@ interface CrashProxy extends AsyncDisposable {
 }
 
 /**
- * A loopback proxy that understands just enough of a database's client protocol to count commands. Armed
+ * A loopback proxy that counts connections (how the benchmark measures the database connections a rotation
+ * opens, without trusting the code under test to report them) and understands just enough of a database's client protocol to count commands. Armed
  * with `crashAfter(n)`, it forwards command n, waits until the server starts answering it (so it has run),
  * and then drops that connection's sockets without passing the answer on: the rotation function sees the
  * connection die right after a side effect, as it would if its Lambda were killed at that moment.
  */
 function startCrashProxy(targetHost: string, targetPort: number, protocol: WireProtocol): Promise<CrashProxy> {
   const seen: string[] = [];
+  let accepted = 0;
   let crashAt: number | undefined;
   let interruptIndex: number | undefined;
   let stallIndex: number | undefined;
@@ -37,6 +41,7 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
   const sockets = new Set<Socket>();
 
   const server = createServer((client) => {
+    accepted += 1;
     if (refusing) {
       client.destroy();
       return;
@@ -98,6 +103,7 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
         host: '127.0.0.1',
         port,
         commands: () => [...seen],
+        connections: () => accepted,
         crashAfter: (index) => {
           crashAt = index;
           didCrash = false;
@@ -115,6 +121,7 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
         crashed: () => didCrash,
         reset: () => {
           seen.length = 0;
+          accepted = 0;
           crashAt = undefined;
           interruptIndex = undefined;
           stallIndex = undefined;

@@ -1,5 +1,5 @@
-/** The client protocols the crash proxy understands. */
-type WireProtocol = 'postgres' | 'mysql' | 'mongodb' | 'redis';
+/** The client protocols the crash proxy understands; `raw` forwards bytes and counts only connections. */
+type WireProtocol = 'postgres' | 'mysql' | 'mongodb' | 'redis' | 'raw';
 
 /** Consumes client→server bytes of one connection; returns the commands completed in them, by name. */
 type CommandReader = (chunk: Buffer) => string[];
@@ -146,6 +146,8 @@ function createCommandReader(protocol: WireProtocol): CommandReader {
       return mongoReader();
     case 'redis':
       return redisReader();
+    case 'raw':
+      return () => [];
   }
 }
 

@@ -1,6 +1,7 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { CallCounter } from '../aws/call-counter.js';
 import { FaultInjector, type InjectedFault } from '../aws/fault-injector.js';
+import { LocalAwsService, serveWithFaults } from '../aws/local-aws-service.js';
 import type { LocalHttpServer } from '../aws/local-http-server.js';
 import { startQueryProtocolServer } from '../aws/query-protocol-server.js';
 import { AwsServiceError } from '../aws/service-error.js';
@@ -76,15 +77,9 @@ interface LocalElastiCache extends AsyncDisposable {
 
 const log = testEnvLog('elasticache');
 
-class LocalElastiCacheServer implements LocalElastiCache {
-  readonly endpoint: string;
-  readonly region: string;
+class LocalElastiCacheServer extends LocalAwsService<ElastiCacheClient> implements LocalElastiCache {
   readonly accountId: string;
-  readonly #server: LocalHttpServer;
   readonly #catalog: ElastiCacheCatalog;
-  readonly #counter: CallCounter;
-  readonly #faults: FaultInjector;
-  readonly #clients: ElastiCacheClient[] = [];
 
   constructor(
     server: LocalHttpServer,
@@ -94,28 +89,22 @@ class LocalElastiCacheServer implements LocalElastiCache {
     counter: CallCounter,
     faults: FaultInjector,
   ) {
-    this.endpoint = server.endpoint;
-    this.region = region;
+    super(server, region, counter, faults);
     this.accountId = accountId;
-    this.#server = server;
     this.#catalog = catalog;
-    this.#counter = counter;
-    this.#faults = faults;
   }
 
   userArn(userId: string): string {
     return this.#catalog.userArn(userId);
   }
 
-  client(): ElastiCacheClient {
-    const client = new ElastiCacheClient({
+  protected createClient(): ElastiCacheClient {
+    return new ElastiCacheClient({
       endpoint: this.endpoint,
       region: this.region,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 3,
     });
-    this.#clients.push(client);
-    return client;
   }
 
   addUserGroup(userGroupId: string, binding: UserGroupBinding): string {
@@ -165,30 +154,8 @@ class LocalElastiCacheServer implements LocalElastiCache {
     return this.#catalog.busyAnswers;
   }
 
-  callCount(operation?: string): number {
-    return this.#counter.count(operation);
-  }
-
-  resetCalls(): void {
-    this.#counter.reset();
-  }
-
-  injectFault(fault: ElastiCacheFault): void {
-    this.#faults.inject(fault);
-  }
-
-  clearFaults(): void {
-    this.#faults.clear();
-  }
-
-  async stop(): Promise<void> {
-    for (const client of this.#clients.splice(0)) client.destroy();
+  protected override async beforeStop(): Promise<void> {
     await this.#catalog.settled();
-    await this.#server.stop();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.stop();
   }
 }
 
@@ -203,19 +170,10 @@ async function startLocalElastiCache(options: LocalElastiCacheOptions = {}): Pro
   const server = await startQueryProtocolServer({
     xmlNamespace: 'http://elasticache.amazonaws.com/doc/2015-02-02/',
     log,
-    dispatch: (action, params) => {
-      counter.record(action);
-      const fault = faults.take(action);
-      if (fault !== undefined && !fault.afterApplying) throw fault.error;
-      const serve = operations.get(action);
-      if (serve === undefined) {
-        throw new AwsServiceError('InvalidAction', `Could not find operation ${action} for version 2015-02-02`);
-      }
-      const result = serve(params);
-      // The change is made, yet the caller sees the error: a timeout or a crash right after the call.
-      if (fault !== undefined) throw fault.error;
-      return result;
-    },
+    dispatch: (action, params) =>
+      serveWithFaults(action, params, counter, faults, operations.get(action), () => {
+        return new AwsServiceError('InvalidAction', `Could not find operation ${action} for version 2015-02-02`);
+      }),
   });
   log('listening on %s (%s)', server.endpoint, region);
   return new LocalElastiCacheServer(server, region, accountId, catalog, counter, faults);

@@ -2,6 +2,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import createDebug from 'debug';
 import { CallCounter } from '../aws/call-counter.js';
 import { FaultInjector, type InjectedFault } from '../aws/fault-injector.js';
+import { LocalAwsService, serveWithFaults } from '../aws/local-aws-service.js';
 import type { LocalHttpServer } from '../aws/local-http-server.js';
 import { startQueryProtocolServer } from '../aws/query-protocol-server.js';
 import { AwsServiceError } from '../aws/service-error.js';
@@ -47,33 +48,21 @@ interface LocalRds extends AsyncDisposable {
 
 const log = createDebug('rotation:test-env:rds');
 
-class LocalRdsServer implements LocalRds {
-  readonly endpoint: string;
-  readonly region: string;
-  readonly #server: LocalHttpServer;
+class LocalRdsServer extends LocalAwsService<RDSClient> implements LocalRds {
   readonly #catalog: RdsCatalog;
-  readonly #counter: CallCounter;
-  readonly #faults: FaultInjector;
-  readonly #clients: RDSClient[] = [];
 
   constructor(server: LocalHttpServer, region: string, catalog: RdsCatalog, counter: CallCounter, faults: FaultInjector) {
-    this.endpoint = server.endpoint;
-    this.region = region;
-    this.#server = server;
+    super(server, region, counter, faults);
     this.#catalog = catalog;
-    this.#counter = counter;
-    this.#faults = faults;
   }
 
-  client(): RDSClient {
-    const client = new RDSClient({
+  protected createClient(): RDSClient {
+    return new RDSClient({
       endpoint: this.endpoint,
       region: this.region,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 3,
     });
-    this.#clients.push(client);
-    return client;
   }
 
   addInstance(instance: RdsInstanceSpec): string {
@@ -82,31 +71,6 @@ class LocalRdsServer implements LocalRds {
 
   addCluster(cluster: RdsClusterSpec): string {
     return this.#catalog.addCluster(cluster);
-  }
-
-  callCount(operation?: string): number {
-    return this.#counter.count(operation);
-  }
-
-  resetCalls(): void {
-    this.#counter.reset();
-  }
-
-  injectFault(fault: RdsFault): void {
-    this.#faults.inject(fault);
-  }
-
-  clearFaults(): void {
-    this.#faults.clear();
-  }
-
-  async stop(): Promise<void> {
-    for (const client of this.#clients.splice(0)) client.destroy();
-    await this.#server.stop();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.stop();
   }
 }
 
@@ -120,16 +84,10 @@ async function startLocalRds(options: LocalRdsOptions = {}): Promise<LocalRds> {
   const server = await startQueryProtocolServer({
     xmlNamespace: 'http://rds.amazonaws.com/doc/2014-10-31/',
     log,
-    dispatch: (action, params) => {
-      counter.record(action);
-      const fault = faults.take(action);
-      if (fault !== undefined) throw fault.error;
-      const serve = operations.get(action);
-      if (serve === undefined) {
-        throw new AwsServiceError('InvalidAction', `Could not find operation ${action} for version 2014-10-31`);
-      }
-      return serve(params);
-    },
+    dispatch: (action, params) =>
+      serveWithFaults(action, params, counter, faults, operations.get(action), () => {
+        return new AwsServiceError('InvalidAction', `Could not find operation ${action} for version 2014-10-31`);
+      }),
   });
   log('listening on %s (%s)', server.endpoint, region);
   return new LocalRdsServer(server, region, catalog, counter, faults);

@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import { CallCounter } from '../aws/call-counter.js';
 import { FaultInjector, type InjectedFault } from '../aws/fault-injector.js';
 import { startJsonProtocolServer } from '../aws/json-protocol-server.js';
+import { LocalAwsService, serveWithFaults } from '../aws/local-aws-service.js';
 import type { LocalHttpServer } from '../aws/local-http-server.js';
 import { AwsServiceError } from '../aws/service-error.js';
 import { secretsManagerOperations } from './secrets-manager-operations.js';
@@ -56,53 +57,21 @@ interface LocalSecretsManager extends AsyncDisposable {
 
 const log = createDebug('rotation:test-env:secrets-manager');
 
-class LocalSecretsManagerServer implements LocalSecretsManager {
-  readonly endpoint: string;
-  readonly region: string;
-  readonly #server: LocalHttpServer;
+class LocalSecretsManagerServer extends LocalAwsService<SecretsManagerClient> implements LocalSecretsManager {
   readonly #store: SecretStore;
-  readonly #counter: CallCounter;
-  readonly #faults: FaultInjector;
-  readonly #clients: SecretsManagerClient[] = [];
 
   constructor(server: LocalHttpServer, region: string, store: SecretStore, counter: CallCounter, faults: FaultInjector) {
-    this.endpoint = server.endpoint;
-    this.region = region;
-    this.#server = server;
+    super(server, region, counter, faults);
     this.#store = store;
-    this.#counter = counter;
-    this.#faults = faults;
   }
 
-  client(): SecretsManagerClient {
-    const client = new SecretsManagerClient({
+  protected createClient(): SecretsManagerClient {
+    return new SecretsManagerClient({
       endpoint: this.endpoint,
       region: this.region,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 3,
     });
-    this.#clients.push(client);
-    return client;
-  }
-
-  callCount(operation?: string): number {
-    return this.#counter.count(operation);
-  }
-
-  calls(): Record<string, number> {
-    return this.#counter.snapshot();
-  }
-
-  resetCalls(): void {
-    this.#counter.reset();
-  }
-
-  injectFault(fault: SecretsManagerFault): void {
-    this.#faults.inject(fault);
-  }
-
-  clearFaults(): void {
-    this.#faults.clear();
   }
 
   versions(secretId: string): SecretVersionSnapshot[] {
@@ -115,15 +84,6 @@ class LocalSecretsManagerServer implements LocalSecretsManager {
 
   setRotationEnabled(secretId: string, enabled: boolean): void {
     this.#store.setRotationEnabled(secretId, enabled);
-  }
-
-  async stop(): Promise<void> {
-    for (const client of this.#clients.splice(0)) client.destroy();
-    await this.#server.stop();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.stop();
   }
 }
 
@@ -138,18 +98,10 @@ async function startLocalSecretsManager(options: LocalSecretsManagerOptions = {}
     targetPrefix: 'secretsmanager',
     jsonVersion: '1.1',
     log,
-    dispatch: (operation, input) => {
-      counter.record(operation);
-      const fault = faults.take(operation);
-      if (fault !== undefined && !fault.afterApplying) throw fault.error;
-      const serve = operations.get(operation);
-      if (serve === undefined) {
-        throw new AwsServiceError('UnknownOperationException', `The local Secrets Manager does not implement ${operation}.`);
-      }
-      const output = serve(input);
-      if (fault !== undefined) throw fault.error;
-      return output;
-    },
+    dispatch: (operation, input) =>
+      serveWithFaults(operation, input, counter, faults, operations.get(operation), () => {
+        return new AwsServiceError('UnknownOperationException', `The local Secrets Manager does not implement ${operation}.`);
+      }),
   });
   log('listening on %s (%s)', server.endpoint, region);
   return new LocalSecretsManagerServer(server, region, store, counter, faults);

@@ -16,7 +16,7 @@ function setup(current: Record<string, unknown>, env: Record<string, string> = {
   const sm = new FakeSecretsManager(current);
   const engine = new FakeEngine();
   const config = readRotationConfig(env, engine.defaults);
-  const options = { engine, config, secretsManager: sm as never, rds: noRds, logger: silent };
+  const options = { engine, config, secretsManager: sm as never, rds: noRds, logger: silent, metrics: () => undefined };
   return { sm, engine, single: createSingleUserRotation(options), alternating: createAlternatingUsersRotation(options) };
 }
 
