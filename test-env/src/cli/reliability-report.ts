@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findHandlerZips } from '../handler-zips.js';
 import { reliabilityResultsDir } from '../reliability-results.js';
 import type { CatalogueRow, CrashRow, FaultRow } from '../reliability-results.js';
 
@@ -8,10 +9,15 @@ import type { CatalogueRow, CrashRow, FaultRow } from '../reliability-results.js
 type Table = { kind: 'crash'; rows: CrashRow[] } | { kind: 'faults'; rows: FaultRow[] } | { kind: 'catalogue'; rows: CatalogueRow[] };
 
 const dir = reliabilityResultsDir();
-const tables = readdirSync(dir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Table);
+const files = readdirSync(dir).filter((file) => file.endsWith('.json')).sort();
+const tables = files.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Table);
+
+// Every database handler the build produced must have its tables: a missing one is a miss, not a pass.
+// (The generic starter rotates an HTTP API, which has no database protocol to crash.)
+const expected = findHandlerZips()
+  .filter((zip) => zip.engine !== 'generic')
+  .flatMap((zip) => [`${zip.name}-crash.json`, `${zip.name}-faults.json`, `${zip.engine}-catalogue.json`]);
+const missing = [...new Set(expected)].filter((file) => !files.includes(file));
 if (tables.length === 0) {
   console.error(`no results in ${dir}: run the reliability tests first`);
   process.exit(2);
@@ -51,6 +57,10 @@ for (const table of tables) {
     console.log(`  ${mark(failing.length === 0)} ${handler.padEnd(32)} ${rows.length} cases, ${rows.length - failing.length} left everything unchanged`);
     for (const row of failing) console.log(`      ✗ ${row.input}: ${row.code}`);
   }
+}
+for (const file of missing) {
+  misses += 1;
+  console.log(`✗ no results: ${file}`);
 }
 console.log(misses === 0 ? '\nAll converged.' : `\n${misses} miss(es).`);
 process.exit(misses === 0 ? 0 : 1);
