@@ -159,8 +159,10 @@ async function setSecret<S extends RotatableSecret>(context: RotationContext<S>)
   assertFits(context, current, pending.username);
   const masterArn = requireMasterArn(current);
 
+  context.logger.debug('Logging in with AWSCURRENT', { username: current.username });
   await proveLogin(engine, current, 'current');
   const master = engine.parseSecret(await readMasterSecretJson(masterArn, secrets, rds), 'master');
+  context.logger.debug('Read the master secret', { masterUsername: master.username, pair });
   await assertMasterServes(context, master, current);
   await withSession(engine.connectAdmin(master, current), (admin) => applyChange(context, admin, pair, pending, recorded));
 }

@@ -43,10 +43,12 @@ async function setSecret<S extends RotatableSecret>(context: RotationContext<S>)
   }
 
   let session: Awaited<ReturnType<typeof engine.connect>>;
+  logger.debug('Logging in with AWSCURRENT', { username: current.username });
   try {
     session = await engine.connect(current, 'current');
   } catch (currentFailure) {
     if (!(currentFailure instanceof EngineAuthError)) throw currentFailure;
+    logger.debug('AWSCURRENT was refused; trying AWSPENDING, which an earlier attempt may have set', { username: pending.username });
     try {
       await proveLogin(engine, pending, 'pending');
     } catch {

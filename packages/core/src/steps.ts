@@ -8,7 +8,19 @@ import { versionWithLabel } from './secrets-repository.js';
 /** The AWSCURRENT version, parsed and validated by the engine. */
 async function loadCurrent<S extends RotatableSecret>(context: RotationContext<S>): Promise<S> {
   const value = await context.secrets.currentValue(context.secret);
-  return context.engine.parseSecret(parseSecretJson(value, 'AWSCURRENT'), 'AWSCURRENT');
+  const current = context.engine.parseSecret(parseSecretJson(value, 'AWSCURRENT'), 'AWSCURRENT');
+  context.logger.debug('Read the AWSCURRENT version', { username: current.username, endpoint: describeEndpoint(context, current) });
+  return current;
+}
+
+/** `host:port` for debug lines; an engine without a single endpoint (the generic starter) has none. */
+function describeEndpoint<S extends RotatableSecret>(context: RotationContext<S>, secret: S): string | undefined {
+  try {
+    const { host, port } = context.engine.endpointOf(secret);
+    return `${host}:${port}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The AWSPENDING version of this rotation; it must have a value, i.e. createSecret has completed. */
@@ -19,7 +31,9 @@ async function loadPending<S extends RotatableSecret>(context: RotationContext<S
       field: 'ClientRequestToken',
     });
   }
-  return context.engine.parseSecret(parseSecretJson(value, 'AWSPENDING'), 'AWSPENDING');
+  const pending = context.engine.parseSecret(parseSecretJson(value, 'AWSPENDING'), 'AWSPENDING');
+  context.logger.debug('Read the AWSPENDING version', { username: pending.username, endpoint: describeEndpoint(context, pending) });
+  return pending;
 }
 
 /**
@@ -81,6 +95,7 @@ async function proveLogin<S extends RotatableSecret>(engine: EngineAdapter<S>, s
 /** testSecret for both strategies: log in with AWSPENDING and run the engine's probe as that user. */
 async function testPendingVersion<S extends RotatableSecret>(context: RotationContext<S>): Promise<void> {
   const pending = await loadPending(context);
+  context.logger.debug('Logging in with AWSPENDING', { username: pending.username });
   await withSession(context.engine.connect(pending, 'pending'), (session) => session.verify());
   context.logger.info('AWSPENDING credentials log in and pass the probe', { username: pending.username });
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError, type Environment, readEnvInteger, readEnvString } from '@rotation-lambdas/core';
+import { type Environment, readEnvInteger, readEnvUrl } from '@rotation-lambdas/core';
 import type { WaitSettings } from './control-plane.js';
 
 /** The ElastiCache-specific environment, read once at cold start. */
@@ -15,30 +15,12 @@ interface ElastiCacheSettings {
 const DEFAULT_MAX_WAIT_SECONDS = 15;
 const DEFAULT_RETRY_INTERVAL_SECONDS = 2;
 
-function readEndpoint(env: Environment): string | undefined {
-  const value = readEnvString(env, 'ELASTICACHE_ENDPOINT');
-  if (value === undefined) return undefined;
-  let protocol: string;
-  try {
-    protocol = new URL(value).protocol;
-  } catch (error) {
-    throw new ConfigurationError('Environment variable ELASTICACHE_ENDPOINT must be an http(s) URL', {
-      field: 'ELASTICACHE_ENDPOINT',
-      cause: error,
-    });
-  }
-  if (protocol !== 'https:' && protocol !== 'http:') {
-    throw new ConfigurationError('Environment variable ELASTICACHE_ENDPOINT must be an http(s) URL', { field: 'ELASTICACHE_ENDPOINT' });
-  }
-  return value;
-}
-
 /** Reads ELASTICACHE_ENDPOINT and the two wait variables AWS's ElastiCache template reads; throws ConfigurationError. */
 function readElastiCacheSettings(env: Environment): ElastiCacheSettings {
   const maxWait = readEnvInteger(env, 'MAX_WAITING_TIME_FOR_ACTIVE_IN_SECONDS', DEFAULT_MAX_WAIT_SECONDS, 1, 900);
   const retryInterval = readEnvInteger(env, 'WAITING_RETRY_INTERVAL_IN_SECONDS', DEFAULT_RETRY_INTERVAL_SECONDS, 1, 60);
   return {
-    endpoint: readEndpoint(env),
+    endpoint: readEnvUrl(env, 'ELASTICACHE_ENDPOINT'),
     waits: { maxWaitMs: maxWait * 1000, retryIntervalMs: retryInterval * 1000 },
   };
 }

@@ -71,9 +71,12 @@ class ContractContext {
     await this.#sm?.stop();
   }
 
-  /** The environment every handler gets: the local Secrets Manager plus the engine's and the test's own. */
+  /**
+   * The environment every handler gets: the local Secrets Manager, debug logging (so the leak detector also
+   * searches the most talkative output), plus the engine's and the test's own.
+   */
   handlerEnv(extra: HandlerEnvironment = {}): HandlerEnvironment {
-    return { SECRETS_MANAGER_ENDPOINT: this.sm.endpoint, ...this.fixture.handlerEnv, ...extra };
+    return { SECRETS_MANAGER_ENDPOINT: this.sm.endpoint, AWS_LAMBDA_LOG_LEVEL: 'DEBUG', ...this.fixture.handlerEnv, ...extra };
   }
 
   /** A handler instance for `strategy` with `env` (one module instance per distinct environment). */

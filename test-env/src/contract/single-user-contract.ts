@@ -36,8 +36,11 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       const previousVersion = Object.keys(before)[0] as string;
       expect(after[rotation.token]).toEqual(['AWSCURRENT']);
       expect(after[previousVersion]).toEqual(['AWSPREVIOUS']);
-      // One CloudWatch EMF line per step, the last one counting the completed rotation.
-      const metrics = jsonLines(rotation.steps.map((step) => step.output).join('')).filter((line) => '_aws' in line);
+      // Debug logging is on (the leak detector searches it too), and one CloudWatch EMF line per step, the last
+      // one counting the completed rotation.
+      const lines = jsonLines(rotation.steps.map((step) => step.output).join(''));
+      expect(lines.filter((line) => line.level === 'DEBUG').length).toBeGreaterThan(2);
+      const metrics = lines.filter((line) => '_aws' in line);
       expect(metrics.map((line) => line.Step)).toEqual(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
       expect(metrics.at(-1)).toMatchObject({ Engine: fixture.engine, Strategy: 'single-user', RotationCompleted: 1, StepFailed: 0 });
     });
@@ -107,6 +110,10 @@ function describeSingleUserContract(fixture: EngineFixture): void {
         const arn = await context.createSecret(context.target.secretFor(user));
         const rotation = await (await context.driver('single-user')).rotate(arn);
         expectSucceeded(rotation);
+        // A name holding a newline must not forge a log line: every line is one JSON object.
+        for (const line of rotation.steps.flatMap((step) => step.output.split('\n')).filter(Boolean)) {
+          expect(() => JSON.parse(line), line).not.toThrow();
+        }
         const current = await context.current(arn);
         expect(current.username).toBe(name);
         expect(await context.target.canLogin(current)).toBe(true);
