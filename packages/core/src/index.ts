@@ -78,3 +78,4 @@ export { runPreflight } from './preflight.js';
 export type { CheckStatus, PreflightCheck } from './preflight.js';
 export { createSingleUserRotation } from './single-user.js';
 export { trustedCertificates } from './tls-trust.js';
+export { ROTATION_LAMBDAS_VERSION } from './version.js';
