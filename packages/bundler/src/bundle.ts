@@ -4,7 +4,7 @@ import { type BuildOptions, build } from 'esbuild';
 import { packageVersion, VERSION_GLOBAL, type VersionInfo } from './release-version.js';
 import { readSbom, sbomPlugin } from './sbom.js';
 import { renderNotices } from './third-party-notices.js';
-import { writeZip, zipEntryTime } from './zip.js';
+import { readZip, writeZip, zipEntryTime } from './zip.js';
 
 /** The Lambda runtimes the handlers are built for: nodejs22.x and nodejs24.x, so syntax up to Node 22. */
 const TARGET = 'node22';
@@ -140,5 +140,5 @@ async function bundleCommand(packageDir: string, entry: string, name: string, ex
   return outfile;
 }
 
-export { bundleCommand, bundleHandler, HANDLER_ENTRY, NOTICES_FILE, SBOM_FILE, TARGET, VERSION_FILE, zipEntryTime };
+export { bundleCommand, bundleHandler, HANDLER_ENTRY, NOTICES_FILE, readZip, SBOM_FILE, TARGET, VERSION_FILE, writeZip, zipEntryTime };
 export type { BundleOptions, BundleResult, HandlerEntry };

@@ -148,6 +148,10 @@ class RotationFunction extends Construct {
           return [stack.formatArn({ service: 'elasticache', resource: 'user', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
         case 'elasticache-user-groups':
           return [stack.formatArn({ service: 'elasticache', resource: 'usergroup', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
+        case 'elasticache-replication-groups':
+          return [stack.formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
+        case 'elasticache-serverless-caches':
+          return [stack.formatArn({ service: 'elasticache', resource: 'serverlesscache', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
       }
     };
     const conditionOf = (condition: PolicyCondition | undefined): Record<string, Record<string, string>> | undefined => {
