@@ -50,6 +50,7 @@ export {
   UsernameTooLongError,
 } from './errors.js';
 export type { CredentialsRole, RotationErrorOptions, SecretSource } from './errors.js';
+export { causeReason } from './error-reason.js';
 export { parseRotationEvent } from './event.js';
 export type { RotationEvent } from './event.js';
 export { JsonLogger, logLevelFromEnv } from './logger.js';

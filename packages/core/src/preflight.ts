@@ -3,6 +3,7 @@ import { otherUser, userPairOf } from './alternate-user.js';
 import { assertFits, assertMasterServes, requireMasterArn, sdkRdsLookups } from './alternating-users.js';
 import { RotationStrategy } from './constants.js';
 import type { AdminSession } from './engine.js';
+import { causeReason } from './error-reason.js';
 import { EngineAuthError, EngineTlsError, InvalidSecretError, RotationError } from './errors.js';
 import { unfinishedRotation } from './local-rotation.js';
 import { readMasterSecretJson } from './master-secret.js';
@@ -29,11 +30,13 @@ const skip = (id: string, title: string): PreflightCheck => ({ id, title, status
 
 function fail(id: string, title: string, error: unknown, hint: string): PreflightCheck {
   const rotation = error instanceof RotationError ? error : undefined;
+  // The cause says why (a TLS verification error, a missing region); runPreflight scrubs it.
+  const reason = causeReason(error);
   return {
     id,
     title,
     status: 'fail',
-    detail: rotation ? `${rotation.message}${rotation.field ? ` (field ${rotation.field})` : ''}` : 'failed',
+    detail: `${rotation ? `${rotation.message}${rotation.field ? ` (field ${rotation.field})` : ''}` : 'failed'}${reason ? `: ${reason}` : ''}`,
     hint,
     ...(rotation ? { code: rotation.code } : {}),
   };
@@ -169,6 +172,12 @@ async function runPreflight<S extends RotatableSecret>(
   secretId: string,
 ): Promise<PreflightCheck[]> {
   const runtime = createRotationRuntime(strategy, options, sdkRdsLookups);
+  const checks = await collectChecks(strategy, runtime, secretId);
+  // Details quote causes (driver and SDK messages): remove every secret value read along the way.
+  return checks.map((check) => (check.detail === undefined ? check : { ...check, detail: runtime.scrubber.scrub(check.detail) }));
+}
+
+async function collectChecks<S extends RotatableSecret>(strategy: RotationStrategy, runtime: RotationRuntime<S>, secretId: string): Promise<PreflightCheck[]> {
   const { secrets, engine } = runtime;
   const checks: PreflightCheck[] = [];
   let json: SecretJson;
