@@ -81,5 +81,7 @@ describe('CHANGELOG.md and LICENSE', () => {
 
     expect(license.replace(/^Copyright \d{4} .+$/m, 'Copyright <YEAR> <COPYRIGHT HOLDER>').trim()).toBe(standard.trim());
     for (const manifest of await manifests(root)) expect(manifest.license, manifest.name).toBe('MIT-0');
+    // npm packs a package's own LICENSE file only: the packages published on their own carry a copy.
+    for (const published of ['packages/cdk', 'packages/cli']) expect(await readFile(join(root, published, 'LICENSE'), 'utf8'), published).toBe(license);
   });
 });
