@@ -50,6 +50,7 @@ describe('the packed @rotation-lambdas/cdk in a CDK app outside the repository',
     files = (packed?.files ?? []).map((file) => file.path).sort();
     app = await mkdtemp(join(tmpdir(), 'rotation-cdk-app-'));
     await cp(join(__dirname, 'scratch-app'), app, { recursive: true });
+    await cp(join(__dirname, '..', 'examples', 'rotated-database-stack.ts'), join(app, 'rotated-database-stack.ts'));
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'scratch-cdk-app', version: '1.0.0', private: true }));
     const dependencies = [
       join(packDir, packed?.filename ?? 'missing.tgz'),
@@ -76,30 +77,37 @@ describe('the packed @rotation-lambdas/cdk in a CDK app outside the repository',
     }
   });
 
-  it('type-checks a TypeScript app with moduleResolution "node" (CommonJS), which then synthesizes', async () => {
+  it("type-checks the README's example stack in a TypeScript app with moduleResolution \"node\" (CommonJS), which then synthesizes", async () => {
     // Act
     await run(process.execPath, [join(repositoryRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node10.json'], { cwd: app });
     const { resources, outdir } = await synth(app, ['build/rotated-app.js'], 'RotatedDatabase');
 
-    // Assess: the function deploys the zip the package carries, as a file asset of the cloud assembly.
-    const rotationFunctions = ofType(resources, 'AWS::Lambda::Function').filter(([, resource]) => resource.Properties.Handler === 'index.handler');
-    expect(rotationFunctions).toHaveLength(1);
-    const [functionId, fn] = rotationFunctions[0] as [string, Resource];
-    expect(fn.Properties).toMatchObject({ FunctionName: 'app-db-rotation', Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-    const assetHash = String((fn.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
-    const staged = join(outdir, `asset.${assetHash}.zip`);
-    expect(await sha256(staged)).toBe(await sha256(join(app, 'node_modules', '@rotation-lambdas', 'cdk', 'assets', 'postgres-alternating-users.zip')));
-    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+    // Assess: each function deploys the zip the package carries, as a file asset of the cloud assembly.
+    const functions = Object.fromEntries(
+      ofType(resources, 'AWS::Lambda::Function')
+        .filter(([, resource]) => resource.Properties.Handler === 'index.handler')
+        .map(([id, resource]) => [id.startsWith('AppRotation') ? 'postgres-alternating-users' : 'postgres-single-user', { id, ...resource }]),
+    );
+    expect(Object.keys(functions).sort()).toEqual(['postgres-alternating-users', 'postgres-single-user']);
+    for (const [name, fn] of Object.entries(functions)) {
+      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      const assetHash = String((fn.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+      expect(await sha256(join(outdir, `asset.${assetHash}.zip`)), name).toBe(await sha256(join(app, 'node_modules', '@rotation-lambdas', 'cdk', 'assets', `${name}.zip`)));
+    }
+    const alternating = functions['postgres-alternating-users'] as Resource & { id: string };
+    expect((alternating.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       MASTER_SECRET_ARN: { Ref: expect.stringMatching(/^DatabaseSecretAttachment/) },
-      ADOPT_EXISTING_USER: 'true',
-      SECRETS_MANAGER_ENDPOINT: expect.anything(),
+      ADOPT_EXISTING_USER: 'false',
     });
-    // target and IConnectable: the database's group admits the function's on the database port.
-    const functionGroup = ofType(resources, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('AppRotationFunctionSecurityGroup'))?.[0];
-    const ingress = ofType(resources, 'AWS::EC2::SecurityGroupIngress').map(([, resource]) => resource.Properties);
-    expect(ingress.filter((rule) => JSON.stringify(rule.SourceSecurityGroupId) === JSON.stringify({ 'Fn::GetAtt': [functionGroup, 'GroupId'] })).length).toBeGreaterThanOrEqual(2);
-    const [, schedule] = ofType(resources, 'AWS::SecretsManager::RotationSchedule')[0] ?? [];
-    expect(schedule?.Properties).toMatchObject({ RotationLambdaARN: { 'Fn::GetAtt': [functionId, 'Arn'] }, RotationRules: { ScheduleExpression: 'rate(7 days)' } });
+    // target (the master's function) and IConnectable (the app's): the database's group admits both.
+    const databaseGroup = ofType(resources, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('DatabaseSecurityGroup'))?.[0];
+    const admitted = ofType(resources, 'AWS::EC2::SecurityGroupIngress')
+      .map(([, resource]) => resource.Properties)
+      .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify({ 'Fn::GetAtt': [databaseGroup, 'GroupId'] }))
+      .map((rule) => (rule.SourceSecurityGroupId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+    expect(admitted.sort()).toEqual([expect.stringMatching(/^AppRotationFunctionSecurityGroup/), expect.stringMatching(/^MasterRotationFunctionSecurityGroup/)]);
+    const schedules = ofType(resources, 'AWS::SecretsManager::RotationSchedule').map(([, resource]) => resource.Properties);
+    expect(schedules).toContainEqual(expect.objectContaining({ RotationLambdaARN: { 'Fn::GetAtt': [alternating.id, 'Arn'] }, RotationRules: { ScheduleExpression: 'rate(7 days)' } }));
   }, 600_000);
 
   it('type-checks an ESM TypeScript app ("module": "nodenext") importing the package and its handler-profiles subpath', async () => {
