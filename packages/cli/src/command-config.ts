@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type Logger, readRotationConfig, type RotationConfig } from '@rotation-lambdas/core';
+import { ConfigurationError, type Logger, readRotationConfig, type RotationConfig } from '@rotation-lambdas/core';
 import type { EngineEntry } from './handlers.js';
 
 /** Options every command that talks to Secrets Manager takes. */
@@ -36,7 +36,7 @@ async function commandConfig(entry: EngineEntry, options: AwsOptions): Promise<{
   // Without a region every call fails with an SDK error that names nothing; say it before the first call.
   await client.config.region().catch((error: unknown) => {
     client.destroy();
-    throw new Error('no AWS region: pass --region, or set AWS_REGION, or a region in your AWS profile (AWS_PROFILE)', { cause: error });
+    throw new ConfigurationError('no AWS region: pass --region, or set AWS_REGION, or a region in your AWS profile (AWS_PROFILE)', { field: 'AWS_REGION', cause: error });
   });
   return { config, client, logger: commandLogger(options.verbose ?? false) };
 }

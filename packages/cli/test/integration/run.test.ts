@@ -98,7 +98,7 @@ describe('rotate run (postgres)', () => {
 
     for (const outcome of [result, unset]) {
       expect(outcome.code).toBe(2);
-      expect(outcome.stderr).toMatch(/^rotate: no AWS region: pass --region, or set AWS_REGION, or a region in your AWS profile \(AWS_PROFILE\)/);
+      expect(outcome.stderr).toMatch(/^rotate: no AWS region: pass --region, or set AWS_REGION, or a region in your AWS profile \(AWS_PROFILE\) \(field AWS_REGION\): .* \[CONFIGURATION\]\n$/);
     }
   });
 
