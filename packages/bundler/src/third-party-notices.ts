@@ -39,12 +39,13 @@ function licenseTexts(component: SbomComponent): string {
   return `--- ${declared} (the package ships no licence file; this is the SPDX standard text of the licence its package.json declares) ---\n${standard.licenseText.trim()}`;
 }
 
-/** Components whose licence texts are byte-identical, grouped so each text is printed once. */
+/** Components whose licence texts are the same (whitespace aside), grouped so each text is printed once. */
 function groupByText(components: readonly SbomComponent[]): { text: string; components: SbomComponent[] }[] {
   const groups = new Map<string, { text: string; components: SbomComponent[] }>();
   for (const component of components) {
     const text = licenseTexts(component);
-    const key = createHash('sha256').update(text).digest('hex');
+    // Copies of one licence often differ only in indentation or line wrapping.
+    const key = createHash('sha256').update(text.replace(/\s+/g, ' ')).digest('hex');
     const group = groups.get(key) ?? { text, components: [] };
     group.components.push(component);
     groups.set(key, group);

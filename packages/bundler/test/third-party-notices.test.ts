@@ -31,6 +31,16 @@ describe('renderNotices', () => {
     expect(notices).toContain('--- LICENSE ---\nDO WHAT THE FUCK YOU WANT');
   });
 
+  it('takes copies of a licence that differ only in whitespace for one text', () => {
+    const notices = renderNotices(
+      sbom([component('a', 'Apache-2.0', { LICENSE: '   Apache License\n   Version 2.0' }), component('b', 'Apache-2.0', { LICENSE: 'Apache License\nVersion 2.0\n' })]),
+      'bundle',
+    );
+
+    expect(notices.match(/Apache License/g)).toHaveLength(1);
+    expect(notices).toMatch(/={78}\na 1\.0\.0\nb 1\.0\.0\n={78}/);
+  });
+
   it('adds a NOTICE file next to the licence, as Apache-2.0 section 4(d) requires', () => {
     const notices = renderNotices(sbom([component('x', 'Apache-2.0', { NOTICE: 'x, Copyright Example Corp', LICENSE: 'Apache License' })]), 'bundle');
 
