@@ -31,6 +31,11 @@ interface RotationConfig {
   readonly usernameCharacterLimit: number | undefined;
   /** Pins the function to one secret (`SECRET_ARN`). */
   readonly secretArn: string | undefined;
+  /**
+   * The master secret the operator deployed the function with (`MASTER_SECRET_ARN`, a full or partial ARN or a
+   * name): an application secret's `masterarn` must name it. The templates and the CDK construct set it.
+   */
+  readonly masterSecretArn: string | undefined;
   readonly connectTimeoutMs: number;
   /** How long one statement or command may take before the engine gives up (`STATEMENT_TIMEOUT_SECONDS`). */
   readonly statementTimeoutMs: number;
@@ -73,6 +78,7 @@ function readRotationConfig(env: Environment, defaults: EngineDefaults): Rotatio
         ? undefined
         : readEnvInteger(env, 'USERNAME_CHARACTER_LIMIT', 0, 1, 1024),
     secretArn: readEnvString(env, 'SECRET_ARN'),
+    masterSecretArn: readEnvString(env, 'MASTER_SECRET_ARN'),
     connectTimeoutMs:
       readEnvInteger(env, 'CONNECT_TIMEOUT_SECONDS', DEFAULT_CONNECT_TIMEOUT_MS / 1000, 1, 60) * 1000,
     statementTimeoutMs:

@@ -1,10 +1,13 @@
 import type { RotationStep } from './constants.js';
 
 /** Which secret a field or credential came from. */
-type SecretSource = 'AWSCURRENT' | 'AWSPENDING' | 'master';
+type SecretSource = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS' | 'master';
 
-/** Which credentials a login used. */
-type CredentialsRole = 'current' | 'pending' | 'master';
+/**
+ * Which credentials a login used. `probe` is a login rotation makes only to learn whether an account is
+ * held by this secret's writers (a password from one of its versions, or a deliberately wrong one).
+ */
+type CredentialsRole = 'current' | 'pending' | 'master' | 'probe';
 
 /** Options every rotation error accepts; the driver's error rides in `cause`. */
 interface RotationErrorOptions extends ErrorOptions {

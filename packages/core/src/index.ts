@@ -1,4 +1,4 @@
-export { alternateUsername, recordedUserPair, userPairOf } from './alternate-user.js';
+export { alternateUsername, derivedPairs, recordedUserPair, userPairOf } from './alternate-user.js';
 export type { UserPair } from './alternate-user.js';
 export { createAlternatingUsersRotation } from './alternating-users.js';
 export { readRotationConfig } from './config.js';
@@ -19,6 +19,7 @@ export type {
   AlternateUserChange,
   EngineAdapter,
   OwnPasswordChange,
+  RotationMarker,
   ServerEndpoint,
   UserSession,
   UserState,

@@ -2,6 +2,7 @@ import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
   GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
@@ -87,6 +88,21 @@ class SecretsRepository {
     return value;
   }
 
+  /**
+   * The ids of the secret's versions, newest first, including those no label points at any more
+   * (ListSecretVersionIds with IncludeDeprecated), at most `limit` of them.
+   */
+  async versionIdsNewestFirst(arn: string, limit: number): Promise<string[]> {
+    const output = await this.#call('ListSecretVersionIds', () =>
+      this.#client.send(new ListSecretVersionIdsCommand({ SecretId: arn, IncludeDeprecated: true, MaxResults: 100 })),
+    );
+    return (output.Versions ?? [])
+      .filter((version) => version.VersionId !== undefined)
+      .sort((a, b) => (b.CreatedDate?.getTime() ?? 0) - (a.CreatedDate?.getTime() ?? 0))
+      .slice(0, limit)
+      .map((version) => version.VersionId as string);
+  }
+
   /** Whether this container already read or wrote a value for the version (values never change once set). */
   hasVersionValue(arn: string, versionId: string): boolean {
     return this.#values.has(`${arn}\u0000${versionId}`);
@@ -100,13 +116,16 @@ class SecretsRepository {
     return value;
   }
 
-  /** The AWSCURRENT value of another secret (the master secret); never cached, as it rotates on its own. */
-  async otherSecretValue(secretId: string): Promise<string | undefined> {
+  /**
+   * The AWSCURRENT value of another secret (the master secret), with the ARN and name the service resolved
+   * the id to; never cached, as it rotates on its own.
+   */
+  async otherSecretValue(secretId: string): Promise<{ value: string | undefined; arn: string | undefined; name: string | undefined }> {
     const output = await this.#call('GetSecretValue', () =>
       this.#client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: StagingLabel.Current })),
     );
     this.#scrubber.addSecretString(output.SecretString);
-    return output.SecretString;
+    return { value: output.SecretString, arn: output.ARN, name: output.Name };
   }
 
   /** GetRandomPassword with the configured rules. */

@@ -16,8 +16,8 @@ async function loadCurrent<S extends RotatableSecret>(context: RotationContext<S
 /** `host:port` for debug lines; an engine without a single endpoint (the generic starter) has none. */
 function describeEndpoint<S extends RotatableSecret>(context: RotationContext<S>, secret: S): string | undefined {
   try {
-    const { host, port } = context.engine.endpointOf(secret);
-    return `${host}:${port}`;
+    const [primary] = context.engine.endpointsOf(secret);
+    return primary === undefined ? undefined : `${primary.host}:${primary.port}`;
   } catch {
     return undefined;
   }
@@ -62,7 +62,8 @@ async function createPendingVersion<S extends RotatableSecret>(
 
 /**
  * The confused-deputy check that runs before anything touches the database: pending must point at the same
- * engine, server and database as current (host compared case-insensitively, trailing dot ignored).
+ * engine, server and database as current (host compared case-insensitively, trailing dot ignored), and may
+ * not turn TLS off: a pending version that did would move every consumer to plaintext.
  */
 function assertSameResource<S extends RotatableSecret>(engine: EngineAdapter<S>, current: S, pending: S): void {
   const expected = engine.resourceOf(current);
@@ -71,6 +72,9 @@ function assertSameResource<S extends RotatableSecret>(engine: EngineAdapter<S>,
     if (expected[field] !== actual[field]) {
       throw new ResourceMismatchError(`Field "${field}" differs between the AWSCURRENT and AWSPENDING secrets`, { field });
     }
+  }
+  if (current.ssl !== false && pending.ssl === false) {
+    throw new ResourceMismatchError('Field "ssl" of the AWSPENDING secret turns TLS off where AWSCURRENT uses it', { field: 'ssl' });
   }
 }
 

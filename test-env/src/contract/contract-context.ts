@@ -186,6 +186,13 @@ class ContractContext {
     );
   }
 
+  /** Writes a new AWSCURRENT version (a secret re-applied by infrastructure code, or by its writer). */
+  async putCurrent(arn: string, value: Record<string, unknown>): Promise<void> {
+    const secretString = JSON.stringify(value);
+    this.leaks.addSecretString(secretString);
+    await this.sm.client().send(new PutSecretValueCommand({ SecretId: arn, SecretString: secretString }));
+  }
+
   /** Feeds every value ever stored in the local Secrets Manager to the leak detector. */
   collectStoredSecrets(): void {
     for (const id of this.#secretIds) {

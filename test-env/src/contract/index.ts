@@ -1,4 +1,5 @@
 import { describeAlternatingUsersContract } from './alternating-users-contract.js';
+import { describeAttackerContract } from './attacker-contract.js';
 import type { EngineFixture } from './engine-fixture.js';
 import { describeInputContract } from './input-contract.js';
 import { describeReliabilityContract } from './reliability-contract.js';
@@ -14,11 +15,13 @@ function describeRotationContract(fixture: EngineFixture): void {
   describeSingleUserContract(fixture);
   describeAlternatingUsersContract(fixture);
   describeInputContract(fixture);
+  describeAttackerContract(fixture);
   describeTlsContract(fixture);
 }
 
 export {
   describeAlternatingUsersContract,
+  describeAttackerContract,
   describeInputContract,
   describeReliabilityContract,
   describeRotationContract,
