@@ -1,3 +1,5 @@
+export { startBlackHole } from './aws/black-hole.js';
+export type { BlackHole } from './aws/black-hole.js';
 export { captureOutput, jsonLines } from './output-capture.js';
 export type { Captured } from './output-capture.js';
 export { containerRuntimeAvailable } from './container-runtime.js';
@@ -32,7 +34,7 @@ export type { MysqlTarget, MysqlTargetOptions } from './fixtures/mysql-target.js
 export { ENGINE_TARGETS, installedEngines, selectedEngines } from './engine-targets.js';
 export { runDemo } from './demo/run-demo.js';
 export type { DemoOptions, DemoResult } from './demo/run-demo.js';
-export { loadHandler } from './handler-loader.js';
+export { lambdaContext, loadHandler } from './handler-loader.js';
 export type { HandlerEnvironment, RotationLambda } from './handler-loader.js';
 export { errorText, LeakDetector } from './leak-detector.js';
 export { startPostgres } from './postgres.js';

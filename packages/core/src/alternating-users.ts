@@ -156,7 +156,7 @@ async function setSecret<S extends RotatableSecret>(context: RotationContext<S>)
   context.logger.debug('Read the master secret', { masterUsername: master.username, pair });
   assertPairExcludesMaster(pair, master.username);
   await assertMasterServes(context, master, current);
-  await withSession(engine.connectAdmin(master, current), (admin) => applyChange(context, admin, pair, current, pending));
+  await withSession('alternate user change', () => engine.connectAdmin(master, current), (admin) => applyChange(context, admin, pair, current, pending));
 }
 
 /** testSecret: the alternate user logs in with AWSPENDING and passes the engine's probe. */

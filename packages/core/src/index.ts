@@ -13,6 +13,8 @@ export {
   StagingLabel,
 } from './constants.js';
 export { databaseResource, parseDatabaseSecret } from './database-secret.js';
+export { currentDeadline, DEADLINE_MARGIN_MS, StepDeadline, stepTimeoutMs } from './deadline.js';
+export type { LambdaContextLike } from './deadline.js';
 export type { DatabaseSecret, DatabaseSecretShape } from './database-secret.js';
 export type {
   AdminSession,
@@ -30,6 +32,7 @@ export type { Environment } from './env.js';
 export {
   AlternateUserConflictError,
   ConfigurationError,
+  DeadlineExceededError,
   EngineAuthError,
   EngineConnectionError,
   EngineError,
@@ -77,6 +80,7 @@ export type { RotatableSecret, SecretJson } from './secret-fields.js';
 export { SecretScrubber } from './secret-scrubber.js';
 export type { SecretsManagerSender } from './secrets-repository.js';
 export { runPreflight } from './preflight.js';
+export { isTransient, withRetries } from './retry.js';
 export type { CheckStatus, PreflightCheck } from './preflight.js';
 export { createSingleUserRotation } from './single-user.js';
 export { trustedCertificates } from './tls-trust.js';

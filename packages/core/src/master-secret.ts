@@ -1,5 +1,5 @@
 import { RDS_CLUSTER_TAG, RDS_INSTANCE_TAG } from './constants.js';
-import { MasterSecretError } from './errors.js';
+import { DeadlineExceededError, MasterSecretError } from './errors.js';
 import type { RdsLookups } from './rds-topology.js';
 import { parseSecretJson, type SecretJson } from './secret-fields.js';
 import type { SecretsRepository } from './secrets-repository.js';
@@ -109,6 +109,7 @@ async function readMasterSecretJson(request: MasterSecretRequest, secrets: Secre
   try {
     read = await secrets.otherSecretValue(masterArn);
   } catch (error) {
+    if (error instanceof DeadlineExceededError) throw error;
     throw new MasterSecretError('Master secret named by "masterarn" cannot be read', { field: 'masterarn', cause: error });
   }
   assertPinnedMaster(request.pin, read, request.rotatedArn);
@@ -118,7 +119,7 @@ async function readMasterSecretJson(request: MasterSecretRequest, secrets: Secre
   try {
     return await completeManagedMaster(masterArn, json, secrets, rds);
   } catch (error) {
-    if (error instanceof MasterSecretError) throw error;
+    if (error instanceof MasterSecretError || error instanceof DeadlineExceededError) throw error;
     throw new MasterSecretError('RDS-managed master secret cannot be completed from the RDS API', {
       field: 'masterarn',
       cause: error,

@@ -71,7 +71,7 @@ async function checkCurrent<S extends RotatableSecret>(runtime: RotationRuntime<
   const ssl = (current as { ssl?: unknown }).ssl;
   const tlsPass = ssl === false ? { ...pass('tls', 'TLS verifies'), status: 'warn' as const, detail: 'plaintext: the secret sets "ssl": false' } : pass('tls', 'TLS verifies');
   try {
-    await withSession(engine.connect(current, 'current'), (session) => session.verify());
+    await withSession('current credentials check', () => engine.connect(current, 'current'), (session) => session.verify());
     return [pass('reachable', 'Database host reachable'), tlsPass, pass('login', 'Current credentials log in')];
   } catch (error) {
     if (error instanceof EngineTlsError) {

@@ -8,6 +8,7 @@ import {
   EngineOperationError,
   type OwnPasswordChange,
   type RotationConfig,
+  stepTimeoutMs,
   trustedCertificates,
   type UserSession,
   type UserState,
@@ -183,8 +184,9 @@ function createDocumentDbAdapter(options: DocumentDbAdapterOptions): EngineAdapt
   function open(secret: DocumentDbSecret, authSource: string, login: CredentialsRole): Promise<MongoClientLike> {
     ca ??= { value: trustedCertificates(config.env) };
     const spec = clientSpec(secret, { username: secret.username, password: secret.password, authSource }, {
-      connectTimeoutMs: config.connectTimeoutMs,
-      statementTimeoutMs: config.statementTimeoutMs,
+      // Each limit cut to what is left of the step, so a slow server fails the step in time, typed.
+      connectTimeoutMs: stepTimeoutMs(config.connectTimeoutMs),
+      statementTimeoutMs: stepTimeoutMs(config.statementTimeoutMs),
       ca: ca.value,
     });
     return openClient(createClient, spec, { host: secret.host, port: secret.port, tls: secret.ssl }, login);

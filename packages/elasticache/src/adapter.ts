@@ -48,7 +48,13 @@ function createElastiCacheAdapter(options: ElastiCacheAdapterOptions): EngineAda
   const clock = options.clock ?? REAL_CLOCK;
   const createControlPlane =
     options.createControlPlane ??
-    ((region, endpoint) => new ElastiCacheClient({ region, maxAttempts: 3, ...(endpoint === undefined ? {} : { endpoint }) }));
+    ((region, endpoint) =>
+      new ElastiCacheClient({
+        region,
+        maxAttempts: 3,
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 },
+        ...(endpoint === undefined ? {} : { endpoint }),
+      }));
   const controlPlanes = new Map<string, ControlPlaneClient>();
   let ca: { value: string[] | undefined } | undefined;
 

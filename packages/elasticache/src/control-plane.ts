@@ -15,7 +15,15 @@ import {
   type User,
   type UserGroup,
 } from '@aws-sdk/client-elasticache';
-import { type CredentialsRole, EngineConnectionError, EngineOperationError, normalizeHost, type RotationMarker } from '@rotation-lambdas/core';
+import {
+  type CredentialsRole,
+  currentDeadline,
+  DeadlineExceededError,
+  EngineConnectionError,
+  EngineOperationError,
+  normalizeHost,
+  type RotationMarker,
+} from '@rotation-lambdas/core';
 import { driverCause, ENGINE } from './classify-error.js';
 
 /** The slice of the SDK client rotation uses; injectable so unit tests can pass a fake. */
@@ -108,7 +116,10 @@ class UserDirectory {
     this.#login = login;
   }
 
-  #failure(operation: string, error: unknown): EngineConnectionError | EngineOperationError {
+  #failure(operation: string, error: unknown): EngineConnectionError | EngineOperationError | DeadlineExceededError {
+    if ((error as { name?: unknown } | undefined)?.name === 'AbortError' && currentDeadline() !== undefined) {
+      return new DeadlineExceededError(`ElastiCache ${operation}`, { cause: driverCause(error) });
+    }
     const options = { cause: driverCause(error), engine: ENGINE };
     // An answer from the service carries an HTTP status; a network failure has none.
     if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) {
@@ -125,10 +136,16 @@ class UserDirectory {
     }
   }
 
+  /** The SDK's per-call options: abort when the step's deadline passes. */
+  #abort(): { abortSignal?: AbortSignal } {
+    const deadline = currentDeadline();
+    return deadline === undefined ? {} : { abortSignal: deadline.signal() };
+  }
+
   /** The user with this id, or undefined when there is none. */
   async describeUser(userId: string): Promise<User | undefined> {
     try {
-      const { Users } = await this.#client.send(new DescribeUsersCommand({ UserId: userId }));
+      const { Users } = await this.#client.send(new DescribeUsersCommand({ UserId: userId }), this.#abort());
       return Users?.find((user) => user.UserId === userId);
     } catch (error) {
       if (isServiceError(error, 'UserNotFoundFault')) return undefined;
@@ -139,7 +156,7 @@ class UserDirectory {
   /** Rotation's marker in the user's tags, if any. */
   async marker(userArn: string): Promise<RotationMarker | undefined> {
     const { TagList } = await this.#call('ListTagsForResource', () =>
-      this.#client.send(new ListTagsForResourceCommand({ ResourceName: userArn })),
+      this.#client.send(new ListTagsForResourceCommand({ ResourceName: userArn }), this.#abort()),
     );
     return markerFromTags(TagList ?? []);
   }
@@ -147,7 +164,7 @@ class UserDirectory {
   /** Writes rotation's marker tags on a user, binding it to the secret and the original. */
   async mark(userArn: string, secretArn: string, original: string): Promise<void> {
     await this.#call('AddTagsToResource', () =>
-      this.#client.send(new AddTagsToResourceCommand({ ResourceName: userArn, Tags: markerTags(secretArn, original) })),
+      this.#client.send(new AddTagsToResourceCommand({ ResourceName: userArn, Tags: markerTags(secretArn, original) }), this.#abort()),
     );
   }
 
@@ -165,7 +182,7 @@ class UserDirectory {
     let marker: string | undefined;
     do {
       const page = await this.#call('DescribeReplicationGroups', () =>
-        this.#client.send(new DescribeReplicationGroupsCommand({ MaxRecords: 100, ...(marker === undefined ? {} : { Marker: marker }) })),
+        this.#client.send(new DescribeReplicationGroupsCommand({ MaxRecords: 100, ...(marker === undefined ? {} : { Marker: marker }) }), this.#abort()),
       );
       for (const group of page.ReplicationGroups ?? []) {
         const endpoints = [
@@ -183,7 +200,7 @@ class UserDirectory {
     let token: string | undefined;
     do {
       const page = await this.#call('DescribeServerlessCaches', () =>
-        this.#client.send(new DescribeServerlessCachesCommand({ MaxResults: 100, ...(token === undefined ? {} : { NextToken: token }) })),
+        this.#client.send(new DescribeServerlessCachesCommand({ MaxResults: 100, ...(token === undefined ? {} : { NextToken: token }) }), this.#abort()),
       );
       for (const cache of page.ServerlessCaches ?? []) {
         if ([cache.Endpoint, cache.ReaderEndpoint].some((endpoint) => isEndpoint(endpoint, host, port))) {
@@ -216,6 +233,7 @@ class UserDirectory {
           NoPasswordRequired: false,
           Tags: markerTags(input.secretArn, input.original),
         }),
+        this.#abort(),
       ),
     );
   }
@@ -229,6 +247,7 @@ class UserDirectory {
           ...(input.passwords === undefined ? {} : { Passwords: [...input.passwords], NoPasswordRequired: false }),
           ...(input.accessString === undefined ? {} : { AccessString: input.accessString }),
         }),
+        this.#abort(),
       ),
     );
   }
@@ -242,13 +261,14 @@ class UserDirectory {
           ...(change.add === undefined ? {} : { UserIdsToAdd: [change.add] }),
           ...(change.remove === undefined ? {} : { UserIdsToRemove: [change.remove] }),
         }),
+        this.#abort(),
       ),
     );
   }
 
   async #describeUserGroup(userGroupId: string): Promise<UserGroup | undefined> {
     const { UserGroups } = await this.#call('DescribeUserGroups', () =>
-      this.#client.send(new DescribeUserGroupsCommand({ UserGroupId: userGroupId })),
+      this.#client.send(new DescribeUserGroupsCommand({ UserGroupId: userGroupId }), this.#abort()),
     );
     return UserGroups?.find((group) => group.UserGroupId === userGroupId);
   }
@@ -266,6 +286,10 @@ class UserDirectory {
         throw new EngineOperationError(`ElastiCache ${what} does not exist or is being deleted`, this.#login, { engine: ENGINE });
       }
       if (resource.Status === ACTIVE) return resource;
+      const stepLeft = currentDeadline()?.remainingMs();
+      if (stepLeft !== undefined && stepLeft <= Math.min(pause, this.#waits.retryIntervalMs)) {
+        throw new DeadlineExceededError(`waiting for the ElastiCache ${what} to become active`);
+      }
       const remaining = this.#deadline - this.#clock.now();
       if (remaining <= 0) {
         throw new EngineOperationError(

@@ -2,6 +2,8 @@ import {
   type AdminSession,
   type AlternateUserChange,
   type CredentialsRole,
+  currentDeadline,
+  DeadlineExceededError,
   type DatabaseSecret,
   databaseResource,
   EngineAuthError,
@@ -13,6 +15,7 @@ import {
   RotationError,
   type RotationConfig,
   readEnvBoolean,
+  stepTimeoutMs,
   trustedCertificates,
   UnsupportedFeatureError,
   type UserSession,
@@ -196,6 +199,9 @@ class MysqlAdminSession implements AdminSession {
     assertFits(change.clone, caps.usernameLimit);
     const statements = await guarded('privilege lookup', 'master', () => planAlternateUser(reader, facts, caps, change));
     for (const statement of statements) {
+      // The plan is made from the live state, so stopping between statements at the step's deadline loses
+      // nothing: the service's retry plans what is still missing (a very large grant set over several tries).
+      if (currentDeadline()?.remainingMs() === 0) throw new DeadlineExceededError('the alternate user privilege sync');
       try {
         await this.#session.execute(statement);
       } catch (error) {
@@ -248,7 +254,7 @@ function createMysqlAdapter(options: MysqlAdapterOptions): EngineAdapter<Databas
         database,
         // verifyIdentity: mysql2 checks the host name only when asked; rejectUnauthorized checks the chain.
         ssl: secret.ssl ? { rejectUnauthorized: true, verifyIdentity: true, ...trust } : undefined,
-        connectTimeout: config.connectTimeoutMs,
+        connectTimeout: stepTimeoutMs(config.connectTimeoutMs),
         ...(secret.ssl && isIP(secret.host) !== 0 ? { stream: ipLiteralSocket(secret.host, secret.port) } : {}),
       });
     } catch (error) {

@@ -10,6 +10,7 @@ import {
   type OwnPasswordChange,
   parseDatabaseSecret,
   type RotationConfig,
+  stepTimeoutMs,
   trustedCertificates,
   type UserSession,
   type UserState,
@@ -201,9 +202,10 @@ function createPostgresAdapter(options: PostgresAdapterOptions): EngineAdapter<D
       password: secret.password,
       database,
       ssl: secret.ssl ? { rejectUnauthorized: true, ...trust } : false,
-      connectionTimeoutMillis: config.connectTimeoutMs,
-      statement_timeout: config.statementTimeoutMs,
-      query_timeout: config.statementTimeoutMs,
+      // Each limit cut to what is left of the step, so a slow server fails the step in time, typed.
+      connectionTimeoutMillis: stepTimeoutMs(config.connectTimeoutMs),
+      statement_timeout: stepTimeoutMs(config.statementTimeoutMs),
+      query_timeout: stepTimeoutMs(config.statementTimeoutMs),
       application_name: 'rotation-lambdas',
     });
     // Without a listener a dropped connection would surface as an uncaught 'error' event and kill the runtime.

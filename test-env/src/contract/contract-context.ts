@@ -96,11 +96,12 @@ class ContractContext {
     return loadHandler(this.fixture.bundles[strategy], this.handlerEnv(env));
   }
 
-  /** A driver whose every invocation feeds the leak detector. */
-  async driver(strategy: Strategy, env: HandlerEnvironment = {}): Promise<RotationDriver> {
+  /** A driver whose every invocation feeds the leak detector; `timeoutMs` is the function's timeout. */
+  async driver(strategy: Strategy, env: HandlerEnvironment = {}, timeoutMs?: number): Promise<RotationDriver> {
     return new RotationDriver({
       secretsManager: this.sm.client(),
       handler: await this.handler(strategy, env),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
       observe: (outcome) => {
         this.leaks.addOutput(outcome.output);
         this.leaks.addError(outcome.error);

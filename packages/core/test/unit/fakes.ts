@@ -34,7 +34,7 @@ class FakeSecretsManager {
     return value === undefined ? undefined : (JSON.parse(value) as SecretJson);
   }
 
-  async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
+  async send(command: { constructor: { name: string }; input: Record<string, unknown> }, _options?: unknown): Promise<unknown> {
     const operation = command.constructor.name.replace(/Command$/, '');
     this.calls.push(operation);
     const input = command.input;

@@ -165,6 +165,36 @@ describe('alternating-users rotation keeps the clone equal to the original (mysq
     expect(await target.canLogin(await context.current(arn))).toBe(true);
   });
 
+  it('syncs a grant set larger than one step can apply, each invocation inside the function timeout, over the service\'s retries', async () => {
+    // Prepare: an original holding SELECT on 600 tables (table grants are one statement each).
+    const { user, arn } = await context.userWithSecret('alternating-users');
+    const database = uniqueName('many');
+    await admin.query(`CREATE DATABASE ${mysql.escapeId(database)}`);
+    const tables = Array.from({ length: 600 }, (_, index) => `${mysql.escapeId(database)}.${mysql.escapeId(`t${index}`)}`);
+    for (const table of tables) await admin.query(`CREATE TABLE ${table} (v int) ENGINE=MEMORY`);
+    for (const table of tables) await admin.query(`GRANT SELECT ON ${table} TO ${mysql.format('?@?', [user.username, '%'])}`);
+    const timeoutMs = 2_500;
+    const driver = await context.driver('alternating-users', {}, timeoutMs);
+
+    // Act: rotate, and retry the rotation as the service does until it completes.
+    let outcome = await driver.rotate(arn);
+    const invocations = [...outcome.steps];
+    for (let retry = 0; !outcome.ok && retry < 60; retry += 1) {
+      expectRotationError(outcome, 'DEADLINE_EXCEEDED');
+      outcome = await driver.resume(arn);
+      invocations.push(...outcome.steps);
+    }
+
+    // Assess: done, with every grant, and no invocation ran past the function's timeout.
+    expectSucceeded(outcome);
+    expect(invocations.filter((step) => step.durationMs >= timeoutMs)).toEqual([]);
+    const [rows] = await admin.query<mysql.RowDataPacket[]>(
+      'SELECT COUNT(*) AS n FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?',
+      [`'${user.username}_clone'@'%'`, database],
+    );
+    expect(Number(rows[0]?.n)).toBe(600);
+  }, 300_000);
+
   it('copies resource limits when it creates the clone and follows later changes to them', async () => {
     const { user, arn } = await context.userWithSecret('alternating-users');
     const account = mysql.format('?@?', [user.username, '%']);
