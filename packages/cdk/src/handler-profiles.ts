@@ -217,6 +217,8 @@ function statementsFor(engine: RotationEngine, facts: EngineFacts, strategy: Rot
         'secretsmanager:GetSecretValue',
         'secretsmanager:PutSecretValue',
         'secretsmanager:UpdateSecretVersionStage',
+        // Alternating users read older versions for the ownership proof (a secret re-applied by infrastructure code).
+        ...(alternating ? ['secretsmanager:ListSecretVersionIds'] : []),
       ],
       resources: ['rotated-secrets'],
       condition: 'allow-rotation-lambda-arn',

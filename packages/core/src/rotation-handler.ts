@@ -9,6 +9,7 @@ import { JsonLogger, type LogFields, type Logger, SanitizingLogger } from './log
 import { createStepMetrics, type StepMeasurement, type StepMetrics } from './metrics.js';
 import type { RdsLookups } from './rds-topology.js';
 import { toSafeError } from './safe-error.js';
+import { ROTATION_LAMBDAS_VERSION } from './version.js';
 import type { RotatableSecret } from './secret-fields.js';
 import { SecretScrubber } from './secret-scrubber.js';
 import { type SecretMetadata, type SecretsManagerSender, SecretsRepository } from './secrets-repository.js';
@@ -115,7 +116,7 @@ function createRotationRuntime<S extends RotatableSecret>(
 ): RotationRuntime<S> {
   const { engine, config } = options;
   const scrubber = new SecretScrubber();
-  const baseKeys = { service: config.serviceName, engine: engine.name, strategy };
+  const baseKeys = { service: config.serviceName, version: ROTATION_LAMBDAS_VERSION, engine: engine.name, strategy };
   const logger = new SanitizingLogger(
     options.logger ?? new JsonLogger({ level: config.logLevel, format: config.logFormat, keys: baseKeys }),
     scrubber,
