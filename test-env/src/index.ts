@@ -43,10 +43,11 @@ export { startLocalRds } from './rds/local-rds.js';
 export type { LocalRds, LocalRdsOptions, RdsClusterMemberSpec, RdsClusterSpec, RdsFault, RdsInstanceSpec } from './rds/local-rds.js';
 export { RotationDriver, STEPS } from './rotation-driver.js';
 export type { InvocationObserver, RotationDriverOptions, RotationOutcome, StepOutcome } from './rotation-driver.js';
-export { startLocalSecretsManager } from './secrets-manager/local-secrets-manager.js';
+export { pendingAfterRotationFromEnv, startLocalSecretsManager } from './secrets-manager/local-secrets-manager.js';
 export type {
   LocalSecretsManager,
   LocalSecretsManagerOptions,
+  PendingAfterRotation,
   SecretsManagerFault,
   SecretVersionSnapshot,
 } from './secrets-manager/local-secrets-manager.js';

@@ -26,5 +26,11 @@ export {
   describeTlsContract,
 };
 export { ContractContext, testPassword, uniqueName } from './contract-context.js';
-export { expectRotationError, expectSucceeded } from './assertions.js';
+export {
+  expectFinishedStages,
+  expectRotationError,
+  expectSucceeded,
+  FINISHED_VERSION_STAGES,
+  hasUnfinishedRotation,
+} from './assertions.js';
 export type { EngineFixture, EngineTarget, Probe, Strategy, TlsServerOptions } from './engine-fixture.js';
