@@ -1,6 +1,7 @@
 import { describeAlternatingUsersContract } from './alternating-users-contract.js';
 import type { EngineFixture } from './engine-fixture.js';
 import { describeInputContract } from './input-contract.js';
+import { describeLambdaRuntimeContract, withEmulatedLambda, zipOf } from './lambda-runtime-contract.js';
 import { describeReliabilityContract } from './reliability-contract.js';
 import { describeSingleUserContract } from './single-user-contract.js';
 import { describeTlsContract } from './tls-contract.js';
@@ -20,10 +21,13 @@ function describeRotationContract(fixture: EngineFixture): void {
 export {
   describeAlternatingUsersContract,
   describeInputContract,
+  describeLambdaRuntimeContract,
   describeReliabilityContract,
   describeRotationContract,
   describeSingleUserContract,
   describeTlsContract,
+  withEmulatedLambda,
+  zipOf,
 };
 export { ContractContext, testPassword, uniqueName } from './contract-context.js';
 export {
