@@ -67,9 +67,7 @@ function describeAlternatingUsersContract(fixture: EngineFixture): void {
       // Prepare: the other documented end state, whatever this run's default is.
       const { user, arn } = await context.userWithSecret('alternating-users');
       const driver = await context.driver('alternating-users');
-      const mode = context.sm.pendingAfterRotation;
-      context.sm.pendingAfterRotation = 'kept';
-      try {
+      await context.withPendingAfterRotation('kept', async () => {
         // Act: two rotations, the second starting from AWSCURRENT and AWSPENDING on one version.
         const first = await driver.rotate(arn);
         const clone = await context.current(arn);
@@ -85,9 +83,7 @@ function describeAlternatingUsersContract(fixture: EngineFixture): void {
         expect([clone.username, current.username]).toEqual([`${user.username}_clone`, user.username]);
         expect(await context.target.canLogin(current)).toBe(true);
         expect(await context.target.canLogin(clone)).toBe(true);
-      } finally {
-        context.sm.pendingAfterRotation = mode;
-      }
+      });
     });
 
     it('reaches the same end state when every step is invoked twice', async () => {

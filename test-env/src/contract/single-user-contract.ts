@@ -106,9 +106,7 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       // Prepare: the other documented end state, whatever this run's default is.
       const { user, arn } = await context.userWithSecret('single-user');
       const driver = await context.driver('single-user');
-      const mode = context.sm.pendingAfterRotation;
-      context.sm.pendingAfterRotation = 'kept';
-      try {
+      await context.withPendingAfterRotation('kept', async () => {
         // Act
         const first = await driver.rotate(arn);
         const repeated = await driver.invoke('finishSecret', arn, first.token);
@@ -124,9 +122,7 @@ function describeSingleUserContract(fixture: EngineFixture): void {
         const current = await context.current(arn);
         expect(await context.target.canLogin(current)).toBe(true);
         expect(await context.target.canLogin(user)).toBe(false);
-      } finally {
-        context.sm.pendingAfterRotation = mode;
-      }
+      });
     });
 
     it('rotates users whose names need quoting without running any injected statement', async () => {

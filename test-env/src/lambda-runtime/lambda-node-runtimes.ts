@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { cacheDir } from '../cache-dir.js';
 import { testEnvLog } from '../debug-log.js';
-import { installOnce } from '../install-once.js';
+import { installOnce, onceUntilFailure } from '../install-once.js';
 import { ensureDebianPackages } from '../system-packages.js';
 
 const run = promisify(execFile);
@@ -124,24 +124,16 @@ async function install(target: string): Promise<void> {
   }
 }
 
-let ensured: Promise<LambdaNodeRuntimes> | undefined;
-
 /**
  * The Node.js builds of Lambda's nodejs22.x and nodejs24.x runtimes and the runtime interface client, from
  * the npm registry at the versions test-env/lambda-runtime's lockfile pins: the cached install when it works,
  * else installed once (parallel workers and processes share one install through a lock directory).
  */
-function ensureLambdaNodeRuntimes(): Promise<LambdaNodeRuntimes> {
-  ensured ??= (async () => {
-    const root = installDir();
-    await installOnce({ lock: `${root}.lock`, staleAfterMs: STALE_LOCK_MS, ready: () => works(root), install: () => install(root) });
-    return runtimesIn(root);
-  })();
-  ensured.catch(() => {
-    ensured = undefined;
-  });
-  return ensured;
-}
+const ensureLambdaNodeRuntimes: () => Promise<LambdaNodeRuntimes> = onceUntilFailure(async () => {
+  const root = installDir();
+  await installOnce({ lock: `${root}.lock`, staleAfterMs: STALE_LOCK_MS, ready: () => works(root), install: () => install(root) });
+  return runtimesIn(root);
+});
 
 export { ensureLambdaNodeRuntimes, LAMBDA_NODE_MAJORS };
 export type { LambdaNodeMajor, LambdaNodeRuntimes };

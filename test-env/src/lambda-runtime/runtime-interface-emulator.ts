@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { cacheDir } from '../cache-dir.js';
 import { testEnvLog } from '../debug-log.js';
 import { findGo } from '../go-toolchain.js';
-import { installOnce } from '../install-once.js';
+import { installOnce, onceUntilFailure } from '../install-once.js';
 
 const run = promisify(execFile);
 const log = testEnvLog('lambda-runtime');
@@ -46,27 +46,14 @@ async function build(target: string): Promise<void> {
   }
 }
 
-let ensured: Promise<string> | undefined;
-
 /**
  * The path of the pinned `aws-lambda-rie` binary: the cached one, else built once with `go install` from the
  * Go module proxy (parallel workers share one build through a lock directory).
  */
-function ensureRuntimeInterfaceEmulator(): Promise<string> {
-  ensured ??= (async () => {
-    const binary = emulatorPath();
-    await installOnce({
-      lock: `${binary}.lock`,
-      staleAfterMs: STALE_LOCK_MS,
-      ready: async () => existsSync(binary),
-      install: () => build(binary),
-    });
-    return binary;
-  })();
-  ensured.catch(() => {
-    ensured = undefined;
-  });
-  return ensured;
-}
+const ensureRuntimeInterfaceEmulator: () => Promise<string> = onceUntilFailure(async () => {
+  const binary = emulatorPath();
+  await installOnce({ lock: `${binary}.lock`, staleAfterMs: STALE_LOCK_MS, ready: async () => existsSync(binary), install: () => build(binary) });
+  return binary;
+});
 
 export { ensureRuntimeInterfaceEmulator, RUNTIME_INTERFACE_EMULATOR };
