@@ -7,29 +7,20 @@ import { freePort } from '../free-port.js';
 import type { RotationLambda } from '../handler-loader.js';
 import { extractZip } from '../handler-zips.js';
 import { type NativeProcess, startNativeProcess } from '../native-process.js';
-import { isRoot } from '../system-packages.js';
 import { waitUntil } from '../wait-until.js';
 import { LAMBDA_MIN_MEMORY_MB, lambdaNodeOptions } from './lambda-node-flags.js';
-import { ensureLambdaNodeRuntimes, type LambdaNodeMajor } from './lambda-node-runtimes.js';
+import { ensureLambdaNodeRuntimes } from './lambda-node-runtimes.js';
+import { bootstrapScript, emulatorCommand, type LambdaFunctionSettings, lambdaEnvironment, makeReadOnly } from './lambda-sandbox.js';
 import { ensureRuntimeInterfaceEmulator } from './runtime-interface-emulator.js';
 
 const log = testEnvLog('lambda-runtime');
 
-/** How a zip is run: which runtime, how much memory, and the function's own environment. */
-interface EmulatedLambdaOptions {
+/** How a zip is run: the zip, its name, and the sandbox settings (runtime, memory, environment). */
+interface EmulatedLambdaOptions extends LambdaFunctionSettings {
   /** A built handler zip (`packages/<engine>/dist/<name>.zip`). */
   readonly zip: string;
-  readonly nodeMajor: LambdaNodeMajor;
-  /** The function's environment variables (a template's `Environment.Variables`). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Default 128, Lambda's smallest setting. */
-  readonly memoryMb?: number;
-  /** Default 30, the templates' default. */
-  readonly timeoutSeconds?: number;
   /** Default: the zip's name. */
   readonly functionName?: string;
-  /** Default us-east-1. */
-  readonly region?: string;
 }
 
 /** A zip running as `index.handler` inside AWS's Runtime Interface Emulator, as Lambda would run it. */
@@ -59,69 +50,6 @@ class EmulatedFunctionError extends Error {
 const MAX_OUTPUT = 8 << 20;
 /** Emulator start-up: a probe connects to its port; generous because the machine may be loaded. */
 const START_TIMEOUT_MS = 60_000;
-
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", "'\\''")}'`;
-}
-
-/** Makes the unpacked zip read-only, as Lambda's /var/task is; root bypasses modes, so it also gets a read-only mount. */
-async function makeReadOnly(dir: string): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    await chmod(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o555 : 0o444);
-  }
-  await chmod(dir, 0o555);
-}
-
-/**
- * Lambda's `/var/runtime/bootstrap` for nodejs22.x and nodejs24.x, reduced to what decides how the code runs:
- * the Node binary, the options the bootstrap derives from the memory size, and the runtime interface client.
- */
-function bootstrapScript(node: string, options: readonly string[], ricEntry: string): string {
-  return ['#!/bin/sh', `exec ${[node, ...options, ricEntry].map(shellQuote).join(' ')}`, ''].join('\n');
-}
-
-/** The environment Lambda gives a function, plus the function's own variables (which cannot override Lambda's). */
-function lambdaEnvironment(options: EmulatedLambdaOptions, taskRoot: string, runtimeDir: string, name: string): Record<string, string> {
-  const region = options.region ?? 'us-east-1';
-  const own = Object.fromEntries(Object.entries(options.env ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return {
-    ...own,
-    PATH: '/usr/local/bin:/usr/bin:/bin',
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    _HANDLER: 'index.handler',
-    LAMBDA_TASK_ROOT: taskRoot,
-    LAMBDA_RUNTIME_DIR: runtimeDir,
-    NODE_PATH: `${runtimeDir}:${taskRoot}`,
-    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${options.nodeMajor}.x`,
-    AWS_LAMBDA_FUNCTION_NAME: name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb ?? LAMBDA_MIN_MEMORY_MB),
-    AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.timeoutSeconds ?? 30),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef',
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_SESSION_TOKEN: 'test',
-  };
-}
-
-/**
- * The command that starts the emulator. As root (which ignores file modes) it runs in a private mount
- * namespace where the task directory is bind-mounted read-only, and refuses to start if a write still works.
- */
-function emulatorCommand(taskRoot: string, emulator: readonly string[]): { command: string; args: string[] } {
-  if (!isRoot()) return { command: emulator[0] as string, args: emulator.slice(1) };
-  const script = [
-    'mount --bind -o ro "$1" "$1" || exit 96',
-    'if touch "$1/.write-probe" 2>/dev/null; then echo "the task directory is writable" >&2; exit 97; fi',
-    'shift',
-    'exec "$@"',
-  ].join('\n');
-  return { command: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', taskRoot, ...emulator] };
-}
 
 /** Process ids of `pid`'s children, from every thread's `children` list (the emulator is multi-threaded). */
 async function childPids(pid: number): Promise<number[]> {
