@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEPS } from '../rotation-driver.js';
-import { expectFinishedStages, expectRotationError, expectSucceeded } from './assertions.js';
+import { expectFinishedStages, expectRotationError, expectSucceeded, expectTwoRotations } from './assertions.js';
 import { ContractContext, testPassword, uniqueName } from './contract-context.js';
 import type { EngineFixture } from './engine-fixture.js';
 
@@ -74,11 +74,7 @@ function describeAlternatingUsersContract(fixture: EngineFixture): void {
         const second = await driver.rotate(arn);
 
         // Assess
-        expectSucceeded(first);
-        expectSucceeded(second);
-        const stages = await context.stages(arn);
-        expect([...(stages[second.token] ?? [])].sort()).toEqual(['AWSCURRENT', 'AWSPENDING']);
-        expect(stages[first.token]).toEqual(['AWSPREVIOUS']);
+        expectTwoRotations(await context.stages(arn), first, second, 'kept');
         const current = await context.current(arn);
         expect([clone.username, current.username]).toEqual([`${user.username}_clone`, user.username]);
         expect(await context.target.canLogin(current)).toBe(true);

@@ -45,10 +45,34 @@ function expectFinishedStages(stages: readonly string[] | undefined): void {
   expect(FINISHED_VERSION_STAGES).toContainEqual([...(stages ?? [])].sort());
 }
 
+/**
+ * Asserts two rotations in a row succeeded: the second's version finished (in either end state, or with
+ * AWSPENDING kept when `endState` says so) and the first's is now AWSPREVIOUS.
+ */
+function expectTwoRotations(
+  stages: Readonly<Record<string, readonly string[]>>,
+  first: RotationOutcome,
+  second: RotationOutcome,
+  endState: 'either' | 'kept' = 'either',
+): void {
+  expectSucceeded(first);
+  expectSucceeded(second);
+  if (endState === 'kept') expect([...(stages[second.token] ?? [])].sort()).toEqual(['AWSCURRENT', 'AWSPENDING']);
+  else expectFinishedStages(stages[second.token]);
+  expect(stages[first.token]).toEqual(['AWSPREVIOUS']);
+}
+
 /** Whether a secret still has a rotation in progress: AWSPENDING on a version that is not AWSCURRENT. */
 function hasUnfinishedRotation(stages: Readonly<Record<string, readonly string[]>>): boolean {
   return Object.values(stages).some((labels) => labels.includes('AWSPENDING') && !labels.includes('AWSCURRENT'));
 }
 
-export { expectFinishedStages, expectRotationError, expectSucceeded, FINISHED_VERSION_STAGES, hasUnfinishedRotation };
+export {
+  expectFinishedStages,
+  expectRotationError,
+  expectSucceeded,
+  expectTwoRotations,
+  FINISHED_VERSION_STAGES,
+  hasUnfinishedRotation,
+};
 export type { ThrownRotationError };

@@ -34,6 +34,7 @@ export {
   expectFinishedStages,
   expectRotationError,
   expectSucceeded,
+  expectTwoRotations,
   FINISHED_VERSION_STAGES,
   hasUnfinishedRotation,
 } from './assertions.js';

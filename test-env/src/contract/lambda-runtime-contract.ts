@@ -6,7 +6,7 @@ import { ensureLambdaNodeRuntimes, LAMBDA_NODE_MAJORS, type LambdaNodeMajor } fr
 import { LAMBDA_MIN_MEMORY_MB, lambdaNodeOptions } from '../lambda-runtime/lambda-node-flags.js';
 import { ensureRuntimeInterfaceEmulator } from '../lambda-runtime/runtime-interface-emulator.js';
 import { RotationDriver } from '../rotation-driver.js';
-import { expectFinishedStages, expectSucceeded } from './assertions.js';
+import { expectTwoRotations } from './assertions.js';
 import { ContractContext } from './contract-context.js';
 import type { EngineFixture, Strategy } from './engine-fixture.js';
 
@@ -79,11 +79,7 @@ function describeLambdaRuntimeContract(fixture: EngineFixture, strategies: reado
               const second = await driver.rotate(arn);
 
               // Assess
-              expectSucceeded(first);
-              expectSucceeded(second);
-              const stages = await context.stages(arn);
-              expectFinishedStages(stages[second.token]);
-              expect(stages[first.token]).toEqual(['AWSPREVIOUS']);
+              expectTwoRotations(await context.stages(arn), first, second);
               const current = await context.current(arn);
               expect(await context.target.canLogin(current)).toBe(true);
               if (strategy === 'single-user') {
