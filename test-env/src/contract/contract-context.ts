@@ -10,7 +10,11 @@ import type { Credentials } from '../database-server.js';
 import { type HandlerEnvironment, loadHandler, type RotationLambda } from '../handler-loader.js';
 import { LeakDetector } from '../leak-detector.js';
 import { RotationDriver } from '../rotation-driver.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
+import {
+  type LocalSecretsManager,
+  type PendingAfterRotation,
+  startLocalSecretsManager,
+} from '../secrets-manager/local-secrets-manager.js';
 import type { EngineFixture, EngineTarget, Strategy } from './engine-fixture.js';
 
 let counter = 0;
@@ -192,6 +196,17 @@ class ContractContext {
     const secretString = JSON.stringify(value);
     this.leaks.addSecretString(secretString);
     await this.sm.client().send(new PutSecretValueCommand({ SecretId: arn, SecretString: secretString }));
+  }
+
+  /** Runs `use` while the local Secrets Manager finishes rotations in `mode`, then restores the run's mode. */
+  async withPendingAfterRotation<T>(mode: PendingAfterRotation, use: () => Promise<T>): Promise<T> {
+    const previous = this.sm.pendingAfterRotation;
+    this.sm.pendingAfterRotation = mode;
+    try {
+      return await use();
+    } finally {
+      this.sm.pendingAfterRotation = previous;
+    }
   }
 
   /** Feeds every value ever stored in the local Secrets Manager to the leak detector. */

@@ -2,6 +2,7 @@ import { describeAlternatingUsersContract } from './alternating-users-contract.j
 import { describeAttackerContract } from './attacker-contract.js';
 import type { EngineFixture } from './engine-fixture.js';
 import { describeInputContract } from './input-contract.js';
+import { describeLambdaRuntimeContract, withEmulatedLambda, zipOf } from './lambda-runtime-contract.js';
 import { describeReliabilityContract } from './reliability-contract.js';
 import { describeSingleUserContract } from './single-user-contract.js';
 import { describeTlsContract } from './tls-contract.js';
@@ -23,11 +24,21 @@ export {
   describeAlternatingUsersContract,
   describeAttackerContract,
   describeInputContract,
+  describeLambdaRuntimeContract,
   describeReliabilityContract,
   describeRotationContract,
   describeSingleUserContract,
   describeTlsContract,
+  withEmulatedLambda,
+  zipOf,
 };
 export { ContractContext, testPassword, uniqueName } from './contract-context.js';
-export { expectRotationError, expectSucceeded } from './assertions.js';
+export {
+  expectFinishedStages,
+  expectRotationError,
+  expectSucceeded,
+  expectTwoRotations,
+  FINISHED_VERSION_STAGES,
+  hasUnfinishedRotation,
+} from './assertions.js';
 export type { EngineFixture, EngineTarget, Probe, Strategy, TlsServerOptions } from './engine-fixture.js';

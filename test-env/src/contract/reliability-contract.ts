@@ -5,7 +5,7 @@ import type { Credentials } from '../database-server.js';
 import type { RotationLambda } from '../handler-loader.js';
 import { type CrashRow, type FaultRow, writeReliabilityResults } from '../reliability-results.js';
 import type { RotationDriver, RotationOutcome } from '../rotation-driver.js';
-import { expectSucceeded } from './assertions.js';
+import { expectSucceeded, hasUnfinishedRotation } from './assertions.js';
 import { ContractContext, testPassword } from './contract-context.js';
 import type { EngineFixture, Probe, Strategy } from './engine-fixture.js';
 
@@ -59,8 +59,7 @@ function describeReliabilityContract(fixture: EngineFixture): void {
 
     /** Why the secret and the database are not yet in the converged state, or undefined when they are. */
     async function divergence(subject: Rotatable, strategy: Strategy): Promise<string | undefined> {
-      const stages = Object.values(await context.stages(subject.arn)).flat();
-      if (stages.includes('AWSPENDING')) return 'AWSPENDING left behind';
+      if (hasUnfinishedRotation(await context.stages(subject.arn))) return 'AWSPENDING left behind';
       const current = await context.current(subject.arn);
       if (!(await context.target.canLogin(current))) return 'AWSCURRENT does not log in';
       if (strategy === 'alternating-users') {
