@@ -140,13 +140,10 @@ function describeReliabilityContract(fixture: EngineFixture): void {
         const driver = await context.driver(strategy);
         const rows: FaultRow[] = [];
 
-        async function fault(
-          name: string,
-          inject: () => void,
-          options: { handler?: RotationLambda; subject?: Rotatable; expectAbsorbed?: boolean; timeoutMs?: number } = {},
-        ): Promise<void> {
-          const subject = options.subject ?? (await rotatable(strategy));
-          const before = await context.current(subject.arn);
+        type FaultOptions = { handler?: RotationLambda; subject?: Rotatable; expectAbsorbed?: boolean; timeoutMs?: number };
+
+        /** One rotation with the fault injected (by a driver with the fault's function timeout), then the fault cleared. */
+        async function underFault(subject: Rotatable, inject: () => void, options: FaultOptions): Promise<{ first: RotationOutcome; ms: number }> {
           const faulty = options.timeoutMs === undefined ? driver : await context.driver(strategy, {}, options.timeoutMs);
           inject();
           const started = performance.now();
@@ -154,6 +151,13 @@ function describeReliabilityContract(fixture: EngineFixture): void {
           const ms = performance.now() - started;
           proxy.reset();
           context.sm.clearFaults();
+          return { first, ms };
+        }
+
+        async function fault(name: string, inject: () => void, options: FaultOptions = {}): Promise<void> {
+          const subject = options.subject ?? (await rotatable(strategy));
+          const before = await context.current(subject.arn);
+          const { first, ms } = await underFault(subject, inject, options);
           const current = await context.current(subject.arn);
           const unchanged = first.ok || (current.password === before.password && (await context.target.canLogin(subject.user)));
           const outcome = first.ok ? first : await retry(driver, subject, first.token, strategy);

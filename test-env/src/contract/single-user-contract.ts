@@ -162,6 +162,23 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       expect(await context.target.canLogin(user)).toBe(false);
     });
 
+    it('puts the Lambda context on every log line, as a Powertools Logger does, and marks only the first invocation cold', async () => {
+      const { arn } = await context.userWithSecret('single-user');
+      const driver = await context.driver('single-user');
+      const handler = await context.coldHandler('single-user');
+
+      const rotation = await driver.rotate(arn, { handler });
+
+      expectSucceeded(rotation);
+      const lines = rotation.steps.map((step) => jsonLines(step.output).filter((line) => typeof line.message === 'string'));
+      for (const line of lines.flat()) {
+        expect(line).toMatchObject({ service: 'rotation-lambdas', function_name: 'rotation', function_request_id: expect.any(String) });
+      }
+      expect(lines.map((step) => step[0]?.cold_start)).toEqual([true, false, false, false]);
+      const requestIds = lines.map((step) => new Set(step.map((line) => line.function_request_id)));
+      expect(requestIds.every((ids) => ids.size === 1)).toBe(true);
+    });
+
     it('writes no password or secret string to any log line or error', () => {
       context.collectStoredSecrets();
       const stats = context.leaks.stats();
