@@ -34,10 +34,26 @@ describe('step deadline', () => {
   });
 
   it('reports a driver timeout cut to the deadline as the deadline', async () => {
-    const deadline = new StepDeadline(Date.now() + 30);
-    const timedOut = () => new Promise<never>((_, reject) => setTimeout(() => reject(new EngineTimeoutError('statement', 'master')), 29));
+    // A controlled clock: the driver's timeout fires when the step has all but run out, before core's own timer.
+    let clock = 0;
+    const deadline = new StepDeadline(10_000, () => clock);
+    const timedOut = async () => {
+      clock = 9_990;
+      throw new EngineTimeoutError('statement', 'master');
+    };
 
     await expect(deadline.within('clone creation', timedOut)).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED', cause: expect.objectContaining({ code: 'ENGINE_TIMEOUT' }) });
+  });
+
+  it('leaves a driver timeout with time to spare as the driver timeout', async () => {
+    let clock = 0;
+    const deadline = new StepDeadline(10_000, () => clock);
+    const timedOut = async () => {
+      clock = 2_000;
+      throw new EngineTimeoutError('statement', 'master');
+    };
+
+    await expect(deadline.within('clone creation', timedOut)).rejects.toMatchObject({ code: 'ENGINE_TIMEOUT' });
   });
 });
 
