@@ -26,5 +26,7 @@ export {
   describeTlsContract,
 };
 export { ContractContext, testPassword, uniqueName } from './contract-context.js';
+export { describeEachServer } from '../matrix/describe-each-server.js';
+export type { EachServerOptions } from '../matrix/describe-each-server.js';
 export { expectRotationError, expectSucceeded } from './assertions.js';
 export type { EngineFixture, EngineTarget, Probe, Strategy, TlsServerOptions } from './engine-fixture.js';
