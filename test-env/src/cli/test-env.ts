@@ -25,8 +25,7 @@ if (values.help || (command !== 'prepare' && command !== 'stop' && command !== '
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function prepare(): Promise<void> {
-  const engines = values.engines === undefined ? selectedEngines() : values.engines.split(',').map((engine) => engine.trim());
+async function prepareNative(engines: readonly string[]): Promise<void> {
   for (const engine of engines) {
     const start = ENGINE_TARGETS[engine];
     if (start === undefined) throw new Error(`unknown engine ${engine}`);
@@ -35,17 +34,26 @@ async function prepare(): Promise<void> {
     await target.stop();
     console.log(`${engine}: native server ready (${Math.round(performance.now() - started)} ms)`);
   }
-  const containersStarted = performance.now();
-  const rows = engines.flatMap((engine) => selectedServers(engine as MatrixEngine));
-  const containers = await prepareContainers(rows);
-  if ('skipped' in containers) console.log(`containers: skipped (${containers.skipped}); the container rows will skip, saying why`);
-  else {
-    console.log(`containers: ${containers.runtime}`);
-    for (const image of containers.images) {
-      console.log(`  ${image.server.padEnd(14)} ${image.image.padEnd(56)} ${(image.bytes / 1e6).toFixed(0).padStart(5)} MB  ${seconds(image.ms)}`);
-    }
-    console.log(`containers: ready (${seconds(performance.now() - containersStarted)})`);
+}
+
+async function prepareContainerRows(engines: readonly string[]): Promise<void> {
+  const started = performance.now();
+  const containers = await prepareContainers(engines.flatMap((engine) => selectedServers(engine as MatrixEngine)));
+  if ('skipped' in containers) {
+    console.log(`containers: skipped (${containers.skipped}); the container rows will skip, saying why`);
+    return;
   }
+  console.log(`containers: ${containers.runtime}`);
+  for (const image of containers.images) {
+    console.log(`  ${image.server.padEnd(14)} ${image.image.padEnd(56)} ${(image.bytes / 1e6).toFixed(0).padStart(5)} MB  ${seconds(image.ms)}`);
+  }
+  console.log(`containers: ready (${seconds(performance.now() - started)})`);
+}
+
+async function prepare(): Promise<void> {
+  const engines = values.engines === undefined ? selectedEngines() : values.engines.split(',').map((engine) => engine.trim());
+  // The native servers (FerretDB's Go build above all) and the images (mostly downloads) overlap well.
+  await Promise.all([prepareNative(engines), prepareContainerRows(engines)]);
   const lintStarted = performance.now();
   console.log(`cfn-lint: ${await ensureCfnLint()} (${Math.round(performance.now() - lintStarted)} ms)`);
 }
