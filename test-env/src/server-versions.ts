@@ -9,7 +9,7 @@ type DebianSuite = 'trixie' | 'sid';
 
 /** How an image is built here from Debian packages: a directory under `test-env/images`, a suite, build arguments. */
 interface ImageRecipe {
-  readonly context: 'postgres' | 'mysql' | 'mariadb' | 'keyvalue';
+  readonly context: 'postgres' | 'mysql' | 'keyvalue';
   readonly suite: DebianSuite;
   readonly buildArgs: Readonly<Record<string, string>>;
 }
@@ -47,11 +47,11 @@ const SERVER_MATRIX = [
   { id: 'mariadb-10.11', engine: 'mysql', product: 'mariadb', label: 'MariaDB 10.11', origin: 'native', image: 'mariadb:10.11', debianPackage: 'mariadb-server' },
   {
     id: 'mariadb-11.8', engine: 'mysql', product: 'mariadb', label: 'MariaDB 11.8', origin: 'container', image: 'mariadb:11.8',
-    recipe: { context: 'mariadb', suite: 'trixie', buildArgs: {} },
+    recipe: { context: 'mysql', suite: 'trixie', buildArgs: { SERVER: 'mariadb' } },
   },
   {
     id: 'mysql-9.7', engine: 'mysql', product: 'mysql', label: 'MySQL 9.7', origin: 'container', image: 'mysql:9.7',
-    recipe: { context: 'mysql', suite: 'sid', buildArgs: {} },
+    recipe: { context: 'mysql', suite: 'sid', buildArgs: { SERVER: 'mysql' } },
   },
   { id: 'mysql-8.4', engine: 'mysql', product: 'mysql', label: 'MySQL 8.4', origin: 'container', image: 'mysql:8.4' },
   { id: 'redis-7.0', engine: 'elasticache', product: 'redis', label: 'Redis 7.0', origin: 'native', image: 'redis:7.0', debianPackage: 'redis-server' },
