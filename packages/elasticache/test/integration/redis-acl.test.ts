@@ -31,17 +31,23 @@ async function canRead(server: RedisServer, credentials: { username: string; pas
   }
 }
 
+/** A server of the row, its admin client, and a contract context on it. */
+async function aclContext(spec: ServerSpec): Promise<{ server: RedisServer; admin: Redis; context: ContractContext }> {
+  const server = await startRedis({ server: spec.id });
+  const admin = await server.adminClient();
+  const target = await redisTarget(server);
+  const context = new ContractContext({ ...elastiCacheFixture, startTarget: async () => target });
+  await context.start();
+  return { server, admin, context };
+}
+
 function describeRedisAcl(spec: ServerSpec): void {
   describe('single-user rotation keeps the previous password for one rotation (elasticache)', () => {
     let server: RedisServer;
     let admin: Redis;
     let context: ContractContext;
     beforeAll(async () => {
-      server = await startRedis({ server: spec.id });
-      admin = await server.adminClient();
-      const target = await redisTarget(server);
-      context = new ContractContext({ ...elastiCacheFixture, startTarget: async () => target });
-      await context.start();
+      ({ server, admin, context } = await aclContext(spec));
     });
     afterAll(() => context.stop());
 
@@ -110,11 +116,7 @@ function describeRedisAcl(spec: ServerSpec): void {
     let admin: Redis;
     let context: ContractContext;
     beforeAll(async () => {
-      server = await startRedis({ server: spec.id });
-      admin = await server.adminClient();
-      const target = await redisTarget(server);
-      context = new ContractContext({ ...elastiCacheFixture, startTarget: async () => target });
-      await context.start();
+      ({ server, admin, context } = await aclContext(spec));
       for (const key of [`it's"q`, 'itsq', 'sel"q', 'selq', 'reports:1', 'new:1', 'ingest:1']) await admin.call('SET', key, '1');
     });
     afterAll(() => context.stop());
@@ -274,15 +276,10 @@ function describeRedisAcl(spec: ServerSpec): void {
   });
 
   describe('names and passwords never become ACL rules (elasticache)', () => {
-    let server: RedisServer;
     let admin: Redis;
     let context: ContractContext;
     beforeAll(async () => {
-      server = await startRedis({ server: spec.id });
-      admin = await server.adminClient();
-      const target = await redisTarget(server);
-      context = new ContractContext({ ...elastiCacheFixture, startTarget: async () => target });
-      await context.start();
+      ({ admin, context } = await aclContext(spec));
     });
     afterAll(() => context.stop());
 
