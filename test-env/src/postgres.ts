@@ -160,7 +160,7 @@ async function startNative(options: PostgresOptions): Promise<PostgresServer> {
   return { ...server, serverLog: () => readFile(logFile, 'utf8').catch(() => '') };
 }
 
-/** Where the TLS files go in a container; the key is copied again, owned by postgres, because the server insists. */
+/** Where the TLS files go in a container (then copied to /tmp, owned by postgres). */
 const CONTAINER_TLS_DIR = '/etc/rotation-lambdas';
 
 async function startContainer(spec: ServerSpec, options: PostgresOptions): Promise<PostgresServer> {
@@ -170,14 +170,15 @@ async function startContainer(spec: ServerSpec, options: PostgresOptions): Promi
   const kind = options.requireTls ? 'hostssl' : 'host';
   const tuning = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'password_encryption=scram-sha-256'];
   const tlsArgs = tls === undefined ? [] : ['-c', 'ssl=on', '-c', `ssl_cert_file=${CONTAINER_TLS_DIR}/server.pem`, '-c', 'ssl_key_file=/tmp/server.key',
-    '-c', `hba_file=${CONTAINER_TLS_DIR}/pg_hba.conf`];
+    '-c', 'hba_file=/tmp/pg_hba.conf'];
   const container = await startServerContainer({
     spec,
     port: 5432,
     environment: { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres' },
     command: ['postgres', ...tuning, ...tlsArgs],
     ...(tls === undefined ? {} : {
-      entrypoint: ['sh', '-c', `install -o postgres -g postgres -m 600 ${CONTAINER_TLS_DIR}/server.key /tmp/server.key && exec docker-entrypoint.sh "$@"`, 'sh'],
+      // The key and pg_hba.conf owned by postgres: the server insists on the key's, and tests edit the file.
+      entrypoint: ['sh', '-c', `install -o postgres -g postgres -m 600 ${CONTAINER_TLS_DIR}/server.key ${CONTAINER_TLS_DIR}/pg_hba.conf /tmp/ && exec docker-entrypoint.sh "$@"`, 'sh'],
       files: [
         { source: tls.certFile, target: `${CONTAINER_TLS_DIR}/server.pem`, mode: 0o644 },
         { source: tls.keyFile, target: `${CONTAINER_TLS_DIR}/server.key`, mode: 0o600 },

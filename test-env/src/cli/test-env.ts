@@ -4,22 +4,28 @@ import { sweepContainers } from '../containers/container-sweep.js';
 import { stopPodmanService } from '../containers/podman-engine.js';
 import { prepareContainers } from '../containers/prepare-containers.js';
 import { ENGINE_TARGETS, selectedEngines } from '../engine-targets.js';
+import { ensureLambdaNodeRuntimes } from '../lambda-runtime/lambda-node-runtimes.js';
+import { ensureRuntimeInterfaceEmulator } from '../lambda-runtime/runtime-interface-emulator.js';
 import { readMatrixResults } from '../matrix/matrix-results.js';
 import { formatMatrixSummary } from '../matrix/matrix-summary.js';
 import { selectedServers } from '../matrix/server-selection.js';
 import type { MatrixEngine } from '../server-versions.js';
+import { runOnNode } from './on-node.js';
 
 // Usage:
 //   rotation-test-env prepare [--engines a,b]   install and cache the native servers, the project's podman and the
-//                                               container images (ROTATION_TEST_SERVERS selects rows), and cfn-lint
+//                                               container images (ROTATION_TEST_SERVERS selects rows), cfn-lint, and
+//                                               the Lambda Node runtimes with the Runtime Interface Emulator
 //   rotation-test-env stop                      remove every container test-env started, stop the project's podman
 //   rotation-test-env summary                   print the per-server results of the last test runs
+//   rotation-test-env on-node <22|24> <command> [args...] (see on-node.ts)
 // CI runs `prepare` once before the tests, so parallel test workers never race to install, and `summary` and
 // `stop` at the end, whatever the outcome.
+if (process.argv[2] === 'on-node') process.exit(await runOnNode(process.argv.slice(3)));
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { engines: { type: 'string' }, help: { type: 'boolean' } } });
 const command = positionals[0];
 if (values.help || (command !== 'prepare' && command !== 'stop' && command !== 'summary')) {
-  console.log('rotation-test-env prepare [--engines postgres,...] | stop | summary');
+  console.log('rotation-test-env prepare [--engines postgres,...] | stop | summary | on-node <22|24> <command>');
   process.exit(values.help ? 0 : 2);
 }
 
@@ -50,10 +56,20 @@ async function prepareContainerRows(engines: readonly string[]): Promise<void> {
   console.log(`containers: ready (${seconds(performance.now() - started)})`);
 }
 
+async function prepareLambdaRuntime(): Promise<void> {
+  const started = performance.now();
+  const [runtimes, emulator] = await Promise.all([ensureLambdaNodeRuntimes(), ensureRuntimeInterfaceEmulator()]);
+  const { versions } = runtimes;
+  console.log(
+    `Lambda runtimes: node ${versions.node22} and ${versions.node24}, aws-lambda-ric ${versions['aws-lambda-ric']}, ${emulator} (${Math.round(performance.now() - started)} ms)`,
+  );
+}
+
 async function prepare(): Promise<void> {
   const engines = values.engines === undefined ? selectedEngines() : values.engines.split(',').map((engine) => engine.trim());
-  // The native servers (FerretDB's Go build above all) and the images (mostly downloads) overlap well.
-  await Promise.all([prepareNative(engines), prepareContainerRows(engines)]);
+  // Side by side: the native servers (FerretDB's Go build above all) and the runtime interface client's native
+  // build are CPU work; the images and the runtimes are mostly downloads.
+  await Promise.all([prepareNative(engines), prepareContainerRows(engines), prepareLambdaRuntime()]);
   const lintStarted = performance.now();
   console.log(`cfn-lint: ${await ensureCfnLint()} (${Math.round(performance.now() - lintStarted)} ms)`);
 }

@@ -2,6 +2,8 @@ import { basename } from 'node:path';
 import type { Reporter, TestModule, TestSuite, Vitest } from 'vitest/node';
 import { type ServerRunResult, writeMatrixResults } from './matrix-results.js';
 
+const NODE_MAJOR = process.versions.node.split('.')[0] ?? '';
+
 /** The row a suite was described for, when it is the outermost suite marked with one. */
 function rowOf(suite: TestSuite): string | undefined {
   const server = suite.meta().server;
@@ -26,7 +28,7 @@ function count(row: ServerRunResult, suite: TestSuite): void {
 
 /**
  * A vitest reporter that counts, per server-matrix row (see describeEachServer), the tests passed, failed and
- * skipped and the row's wall time, and writes them to `server-matrix-results/<package>.json` for the summary
+ * skipped and the row's wall time, and writes them to `server-matrix-results/<package>-node<major>.json` for the summary
  * CI prints at the end (`rotation-test-env summary`).
  */
 class ServerMatrixReporter implements Reporter {
@@ -42,11 +44,11 @@ class ServerMatrixReporter implements Reporter {
     for (const suite of suites) {
       const server = rowOf(suite);
       if (server === undefined) continue;
-      const row = rows.get(server) ?? { server, package: this.#packageName, passed: 0, failed: 0, skipped: 0, ms: 0, skipReasons: [] };
+      const row = rows.get(server) ?? { server, package: this.#packageName, node: NODE_MAJOR, passed: 0, failed: 0, skipped: 0, ms: 0, skipReasons: [] };
       rows.set(server, row);
       count(row, suite);
     }
-    if (rows.size > 0) writeMatrixResults(this.#packageName, [...rows.values()]);
+    if (rows.size > 0) writeMatrixResults(this.#packageName, NODE_MAJOR, [...rows.values()]);
   }
 }
 

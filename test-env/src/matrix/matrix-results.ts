@@ -6,6 +6,8 @@ import { repositoryRoot } from '../handler-zips.js';
 interface ServerRunResult {
   readonly server: string;
   readonly package: string;
+  /** The Node major the tests ran on (`npm test` runs a Node 20 pass with the containers, then 22 and 24 natively). */
+  readonly node: string;
   passed: number;
   failed: number;
   skipped: number;
@@ -15,15 +17,15 @@ interface ServerRunResult {
   readonly skipReasons: string[];
 }
 
-/** Where each package's run writes its per-server results: `server-matrix-results/<package>.json`. */
+/** Where each package's run writes its per-server results: `server-matrix-results/<package>-node<major>.json`. */
 function matrixResultsDir(): string {
   const dir = join(repositoryRoot(), 'server-matrix-results');
   mkdirSync(dir, { recursive: true });
   return dir;
 }
 
-function writeMatrixResults(packageName: string, rows: readonly ServerRunResult[]): void {
-  const file = join(matrixResultsDir(), `${packageName}.json`);
+function writeMatrixResults(packageName: string, node: string, rows: readonly ServerRunResult[]): void {
+  const file = join(matrixResultsDir(), `${packageName}-node${node}.json`);
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
 }
 

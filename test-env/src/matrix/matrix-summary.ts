@@ -6,13 +6,9 @@ function duration(ms: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 }
 
-/**
- * The per-server summary CI prints at the end: for every row in matrix order, the tests passed, failed and
- * skipped over all packages, the row's wall time, and why a skipped row did not run.
- */
-function formatMatrixSummary(results: readonly ServerRunResult[]): string {
-  const lines = ['Server matrix (every package\'s integration tests, per server)', ''];
-  lines.push(`  ${'server'.padEnd(28)} ${'passed'.padStart(6)} ${'failed'.padStart(6)} ${'skipped'.padStart(7)} ${'time'.padStart(7)}  packages`);
+/** One table: every row in matrix order with its results summed over packages, and why skipped rows did not run. */
+function formatTable(results: readonly ServerRunResult[]): string[] {
+  const lines = [`  ${'server'.padEnd(28)} ${'passed'.padStart(6)} ${'failed'.padStart(6)} ${'skipped'.padStart(7)} ${'time'.padStart(7)}  packages`];
   const reasons = new Set<string>();
   for (const spec of SERVER_MATRIX) {
     const rows = results.filter((row) => row.server === spec.id);
@@ -27,7 +23,20 @@ function formatMatrixSummary(results: readonly ServerRunResult[]): string {
     for (const reason of rows.flatMap((row) => row.skipReasons)) reasons.add(`${spec.label}: ${reason.replace(/^.*skipped: /, '')}`);
   }
   if (reasons.size > 0) lines.push('', '  Skipped rows:', ...[...reasons].map((reason) => `    ${reason}`));
-  return lines.join('\n');
+  return lines;
+}
+
+/**
+ * The per-server summary CI prints at the end, one table per Node major the tests ran on: for every row in
+ * matrix order, the tests passed, failed and skipped over all packages, the row's wall time, and why a
+ * skipped row did not run.
+ */
+function formatMatrixSummary(results: readonly ServerRunResult[]): string {
+  const majors = [...new Set(results.map((row) => row.node))].sort((a, b) => Number(a) - Number(b));
+  return majors
+    .flatMap((node) => [`Server matrix on Node ${node} (every package's integration tests, per server)`, '', ...formatTable(results.filter((row) => row.node === node)), ''])
+    .join('\n')
+    .trimEnd();
 }
 
 export { formatMatrixSummary };

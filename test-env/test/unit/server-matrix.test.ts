@@ -35,13 +35,18 @@ describe('server matrix', () => {
 
   it('sums each server over packages in the summary, marks failures, and says why a row was skipped', () => {
     const summary = formatMatrixSummary([
-      { server: 'valkey-9', package: 'elasticache', passed: 120, failed: 1, skipped: 0, ms: 95_000, skipReasons: [] },
-      { server: 'postgres-17', package: 'postgres', passed: 109, failed: 0, skipped: 0, ms: 61_000, skipReasons: [] },
-      { server: 'postgres-17', package: 'cli', passed: 3, failed: 0, skipped: 0, ms: 4_000, skipReasons: [] },
-      { server: 'mongo-7', package: 'documentdb', passed: 0, failed: 0, skipped: 5, ms: 0, skipReasons: ['runs on MongoDB 7 in a container; skipped: no image'] },
+      { server: 'valkey-9', package: 'elasticache', node: '20', passed: 120, failed: 1, skipped: 0, ms: 95_000, skipReasons: [] },
+      { server: 'postgres-17', package: 'postgres', node: '20', passed: 109, failed: 0, skipped: 0, ms: 61_000, skipReasons: [] },
+      { server: 'postgres-17', package: 'cli', node: '20', passed: 3, failed: 0, skipped: 0, ms: 4_000, skipReasons: [] },
+      { server: 'mongo-7', package: 'documentdb', node: '20', passed: 0, failed: 0, skipped: 5, ms: 0, skipReasons: ['runs on MongoDB 7 in a container; skipped: no image'] },
+      { server: 'postgres-15', package: 'postgres', node: '24', passed: 109, failed: 0, skipped: 0, ms: 50_000, skipReasons: [] },
     ]);
 
-    const lines = summary.split('\n');
+    const [node20, node24] = summary.split('Server matrix on Node 24');
+    expect(node20).toMatch(/^Server matrix on Node 20/);
+    expect(node20).not.toContain('PostgreSQL 15');
+    expect(node24).toMatch(/✓ PostgreSQL 15 \(native\)\s+109/);
+    const lines = (node20 ?? '').split('\n');
     expect(lines.find((line) => line.includes('PostgreSQL 17'))).toMatch(/✓ PostgreSQL 17 \(container\)\s+112\s+0\s+0\s+1m05s\s+cli, postgres/);
     expect(lines.find((line) => line.includes('Valkey 9'))).toMatch(/✗ Valkey 9/);
     expect(lines.findIndex((line) => line.includes('PostgreSQL 17'))).toBeLessThan(lines.findIndex((line) => line.includes('Valkey 9')));

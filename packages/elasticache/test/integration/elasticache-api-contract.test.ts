@@ -1,5 +1,6 @@
 import {
   describeAlternatingUsersContract,
+  describeAttackerContract,
   describeEachServer,
   describeSingleUserContract,
   describeTlsContract,
@@ -12,5 +13,6 @@ import { elastiCacheApiFixtureOn } from './elasticache-api-fixture.js';
 await describeEachServer('elasticache', (server) => {
   describeSingleUserContract(elastiCacheApiFixtureOn(server));
   describeAlternatingUsersContract(elastiCacheApiFixtureOn(server));
+  describeAttackerContract(elastiCacheApiFixtureOn(server));
   describeTlsContract(elastiCacheApiFixtureOn(server));
 });
