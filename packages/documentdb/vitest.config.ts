@@ -7,5 +7,8 @@ const unitOnly = process.argv.some((arg) => arg.includes('test/unit')) && !proce
 
 export default defineConfig({
   ...rotationTestConfig,
-  test: { ...rotationTestConfig.test, globalSetup: unitOnly ? [] : ['test/integration/prepare-server.ts'] },
+  test: {
+    ...rotationTestConfig.test,
+    globalSetup: [...rotationTestConfig.test.globalSetup, ...(unitOnly ? [] : ['test/integration/prepare-server.ts'])],
+  },
 });

@@ -1,28 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Db, MongoClient, type MongoClientOptions } from 'mongodb';
-import { containerRuntimeAvailable } from './container-runtime.js';
+import { startServerContainer } from './containers/server-container.js';
 import type { Credentials, DatabaseServer } from './database-server.js';
 import { testEnvLog } from './debug-log.js';
 import { ensureFerretDb } from './documentdb-ferretdb.js';
 import { freePort } from './free-port.js';
 import { type NativeProcess, startNativeProcess } from './native-process.js';
-import { SERVER_VERSIONS } from './server-versions.js';
-import { createTestCertificates, type TestCertificates } from './tls-certificates.js';
+import { SERVER_VERSIONS, type ServerSpec, serverSpec, serverUrl } from './server-versions.js';
+import { createTestCertificates, type TestCertificates, temporaryTestCertificates } from './tls-certificates.js';
 import { waitUntil } from './wait-until.js';
 
 const log = testEnvLog('documentdb');
 
-/** Which MongoDB-wire server a test runs against: FerretDB (native) or MongoDB (container or URL). */
+/** Which MongoDB-wire server a test runs against: FerretDB (native) or MongoDB (container or a URL). */
 type DocumentDbKind = 'ferretdb' | 'mongo';
 
 /** Options for a test DocumentDB-compatible server. */
 interface DocumentDbOptions {
   /** Serve TLS only, with a certificate from a fresh test CA for these host names (default: localhost, 127.0.0.1). */
   readonly tls?: boolean | { readonly hosts: readonly string[] };
-  /** Insist on one kind of server; `mongo` needs ROTATION_TEST_DOCUMENTDB_URL or a container runtime. */
-  readonly kind?: DocumentDbKind;
+  /** The server-matrix row (`ferretdb-1.24`, `mongo-7`); the native FerretDB when absent. */
+  readonly server?: string;
 }
 
 /** A started DocumentDB-compatible server. */
@@ -41,15 +41,6 @@ const ADMIN_USER = 'root';
 function tlsHosts(options: DocumentDbOptions): readonly string[] | undefined {
   if (!options.tls) return undefined;
   return options.tls === true ? ['localhost', '127.0.0.1'] : options.tls.hosts;
-}
-
-/**
- * Which kind `startDocumentDb()` will start without options: a URL's server (MongoDB unless
- * ROTATION_TEST_DOCUMENTDB_KIND=ferretdb), MongoDB in a container when a runtime answers, else FerretDB.
- */
-async function expectedDocumentDbKind(): Promise<DocumentDbKind> {
-  if (process.env.ROTATION_TEST_DOCUMENTDB_URL) return process.env.ROTATION_TEST_DOCUMENTDB_KIND === 'ferretdb' ? 'ferretdb' : 'mongo';
-  return (await containerRuntimeAvailable()) ? 'mongo' : 'ferretdb';
 }
 
 function handle(
@@ -191,41 +182,52 @@ async function startNative(options: DocumentDbOptions): Promise<DocumentDbServer
   return server;
 }
 
-async function startContainer(): Promise<DocumentDbServer> {
-  const { MongoDBContainer } = await import('@testcontainers/mongodb');
+/**
+ * The MongoDB row in a container, authentication on (the official image's MONGO_INITDB_ROOT_* variables make
+ * the admin); with TLS, TLS only, from the test CA's certificate and key copied in as one PEM file.
+ */
+async function startContainer(spec: ServerSpec, options: DocumentDbOptions): Promise<DocumentDbServer> {
   const admin = { username: ADMIN_USER, password: randomBytes(18).toString('base64url') };
-  // With a username and password the module starts mongod with --auth (and a replica-set key file).
-  const container = await new MongoDBContainer(SERVER_VERSIONS.mongo.image).withUsername(admin.username).withPassword(admin.password).start();
-  log('container MongoDB on %s:%d', container.getHost(), container.getMappedPort(27017));
-  const server = handle('mongo', 'container', container.getHost(), container.getMappedPort(27017), admin, undefined, async () => {
-    await container.stop();
+  const tls = await temporaryTestCertificates(tlsHosts(options), 'mongo');
+  const pem = '/etc/rotation-lambdas/server-with-key.pem';
+  const files = tls === undefined ? [] : [{ content: `${await readFile(tls.certFile, 'utf8')}${await readFile(tls.keyFile, 'utf8')}`, target: pem, mode: 0o644 }];
+  const container = await startServerContainer({
+    spec,
+    port: 27017,
+    environment: { MONGO_INITDB_ROOT_USERNAME: admin.username, MONGO_INITDB_ROOT_PASSWORD: admin.password },
+    command: tls === undefined ? [] : ['--tlsMode', 'requireTLS', '--tlsCertificateKeyFile', pem],
+    files,
+    ready: (host, port) => probe(handle('mongo', 'container', host, port, admin, tls, async () => undefined)),
   });
-  await waitUntil('MongoDB', () => probe(server), { timeoutMs: 30_000, intervalMs: 100 });
-  return server;
+  return handle('mongo', 'container', container.host, container.port, admin, tls, async () => {
+    await container.stop();
+    if (tls !== undefined) await rm(tls.directory, { recursive: true, force: true });
+  });
 }
 
-function fromUrl(url: string): DocumentDbServer {
+function fromUrl(spec: ServerSpec, url: string): DocumentDbServer {
   const parsed = new URL(url);
   const admin = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
-  const kind = process.env.ROTATION_TEST_DOCUMENTDB_KIND === 'ferretdb' ? 'ferretdb' : 'mongo';
+  const kind = spec.product === 'ferretdb' ? 'ferretdb' : 'mongo';
   return handle(kind, 'url', parsed.hostname, Number(parsed.port || 27017), admin, undefined, async () => undefined);
 }
 
 /**
- * Starts a MongoDB-wire server for a test: ROTATION_TEST_DOCUMENTDB_URL if set (an admin in `admin`), else
- * MongoDB (`mongo:7`, authentication on) in a container when a runtime answers, else FerretDB built from the
- * Go module proxy (cached) on a free loopback port in a temporary directory, with SCRAM users and a setup
- * admin. TLS variants are always FerretDB and serve TLS only: the test CA's files must be given to the server.
+ * Starts a MongoDB-wire server for a test, of the server-matrix row `options.server` (default
+ * `ferretdb-1.24`), or the server ROTATION_TEST_DOCUMENTDB_URL points at for that row (an admin in `admin`;
+ * plaintext; see serverUrl). The native row: FerretDB built from the Go module proxy (cached) on a free
+ * loopback port in a temporary directory, with SCRAM users and a setup admin; with TLS it serves TLS only.
+ * The `mongo-7` row: MongoDB with authentication on, through testcontainers, where a runtime can pull
+ * `mongo:7` (no Debian package exists).
  */
 async function startDocumentDb(options: DocumentDbOptions = {}): Promise<DocumentDbServer> {
-  const url = process.env.ROTATION_TEST_DOCUMENTDB_URL;
-  if (url && !options.tls && (options.kind === undefined || options.kind === (await expectedDocumentDbKind()))) return fromUrl(url);
-  if (!options.tls && options.kind !== 'ferretdb' && (await containerRuntimeAvailable())) return startContainer();
-  if (options.kind === 'mongo') {
-    throw new Error('A MongoDB server needs ROTATION_TEST_DOCUMENTDB_URL or a container runtime (none answers here)');
-  }
+  const spec = serverSpec(options.server ?? 'ferretdb-1.24');
+  if (spec.engine !== 'documentdb') throw new Error(`${spec.id} is not a MongoDB-wire server`);
+  const url = serverUrl(spec);
+  if (url && !options.tls) return fromUrl(spec, url);
+  if (spec.origin === 'container') return startContainer(spec, options);
   return startNative(options);
 }
 
-export { expectedDocumentDbKind, startDocumentDb };
+export { startDocumentDb };
 export type { DocumentDbKind, DocumentDbOptions, DocumentDbServer };

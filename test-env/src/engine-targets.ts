@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from './cache-dir.js';
-import type { EngineTarget, TlsServerOptions } from './contract/engine-fixture.js';
+import type { EngineTarget } from './contract/engine-fixture.js';
+import type { TargetOptions } from './fixtures/target-options.js';
 import { SERVER_VERSIONS } from './server-versions.js';
 import { startMysqlTarget } from './fixtures/mysql-target.js';
 import { startDocumentDbTarget } from './fixtures/documentdb-target.js';
@@ -9,7 +10,7 @@ import { startPostgresTarget } from './fixtures/postgres-target.js';
 import { startElastiCacheTarget } from './fixtures/elasticache-target.js';
 
 /** Starts an engine's contract target. */
-type TargetStarter = (options?: { tls?: TlsServerOptions; requireTls?: boolean }) => Promise<EngineTarget>;
+type TargetStarter = (options?: TargetOptions) => Promise<EngineTarget>;
 
 /**
  * Every engine test-env can serve, by the engine name its handlers report (and its zips are named after).

@@ -2,10 +2,14 @@ export { startBlackHole } from './aws/black-hole.js';
 export type { BlackHole } from './aws/black-hole.js';
 export { captureOutput, jsonLines } from './output-capture.js';
 export type { Captured } from './output-capture.js';
-export { containerRuntimeAvailable } from './container-runtime.js';
+export { containerRuntime, containerRuntimeAvailable } from './container-runtime.js';
+export type { ContainerRuntime } from './container-runtime.js';
+export { sweepContainers } from './containers/container-sweep.js';
+export { selectedServers, serverAvailability } from './matrix/server-selection.js';
+export type { ServerAvailability } from './matrix/server-selection.js';
 export { CFN_LINT_VERSION, ensureCfnLint } from './cfn-lint.js';
 export type { Credentials, DatabaseServer, ServerOrigin } from './database-server.js';
-export { expectedDocumentDbKind, startDocumentDb } from './documentdb.js';
+export { startDocumentDb } from './documentdb.js';
 export type { DocumentDbKind, DocumentDbOptions, DocumentDbServer } from './documentdb.js';
 export { ensureFerretDb } from './documentdb-ferretdb.js';
 export { documentDbTarget, SELF_SERVICE_ROLE, startDocumentDbTarget } from './fixtures/documentdb-target.js';
@@ -29,7 +33,7 @@ export type {
   UserGroupBinding,
 } from './elasticache/local-elasticache.js';
 export type { RedisOptions, RedisServer } from './redis.js';
-export { mysqlTarget, startMysql8Target, startMysqlTarget } from './fixtures/mysql-target.js';
+export { mysqlTarget, startMysqlTarget } from './fixtures/mysql-target.js';
 export type { MysqlTarget, MysqlTargetOptions } from './fixtures/mysql-target.js';
 export { ENGINE_TARGETS, installedEngines, selectedEngines } from './engine-targets.js';
 export { runDemo } from './demo/run-demo.js';
@@ -59,6 +63,8 @@ export type {
   SecretsManagerFault,
   SecretVersionSnapshot,
 } from './secrets-manager/local-secrets-manager.js';
-export { SERVER_VERSIONS } from './server-versions.js';
+export { defaultServer, SERVER_MATRIX, SERVER_VERSIONS, serverSpec, serverUrl } from './server-versions.js';
+export type { MatrixEngine, ServerId, ServerProduct, ServerSpec } from './server-versions.js';
+export type { TargetOptions } from './fixtures/target-options.js';
 export { createTestCertificates } from './tls-certificates.js';
 export type { TestCertificates } from './tls-certificates.js';

@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { cacheDir } from './cache-dir.js';
-import { containerRuntimeAvailable } from './container-runtime.js';
+import { nativeFallsBackToContainer } from './container-runtime.js';
+import { startServerContainer } from './containers/server-container.js';
 import type { Credentials, DatabaseServer } from './database-server.js';
 import { testEnvLog } from './debug-log.js';
 import { freePort } from './free-port.js';
 import { type NativeProcess, startNativeProcess } from './native-process.js';
-import { SERVER_VERSIONS } from './server-versions.js';
+import { SERVER_VERSIONS, type ServerSpec, serverSpec, serverUrl } from './server-versions.js';
 import { ensureDebianPackages, isRoot } from './system-packages.js';
-import { createTestCertificates, type TestCertificates } from './tls-certificates.js';
+import { createTestCertificates, type TestCertificates, temporaryTestCertificates } from './tls-certificates.js';
 import { waitUntil } from './wait-until.js';
 
 const run = promisify(execFile);
@@ -23,13 +24,13 @@ const MARIADBD = '/usr/sbin/mariadbd';
 const INSTALL_DB = '/usr/bin/mariadb-install-db';
 const MARIADB_ADMIN = '/usr/bin/mariadb-admin';
 
-/** Which server a test wants: MariaDB (native or container) or MySQL 8 (container or URL only: Debian has no MySQL). */
+/** Which server software a MySQL-family server runs. */
 type MysqlFlavour = 'mariadb' | 'mysql';
 
 /** Options for a test MySQL-family server. */
 interface MysqlOptions {
-  /** MariaDB 10.11 by default; `mysql` is MySQL 8.4, which needs a container runtime or ROTATION_TEST_MYSQL8_URL. */
-  readonly flavour?: MysqlFlavour;
+  /** The server-matrix row (`mariadb-10.11`, `mariadb-11.8`, `mysql-9.7`, `mysql-8.4`); the native MariaDB when absent. */
+  readonly server?: string;
   /** Serve TLS with a certificate from a fresh test CA for these host names (default: localhost, 127.0.0.1). */
   readonly tls?: boolean | { readonly hosts: readonly string[] };
   /** Refuse connections without TLS (`require_secure_transport`). */
@@ -40,7 +41,7 @@ interface MysqlOptions {
 
 /** A started MySQL or MariaDB server. */
 interface MysqlServer extends DatabaseServer {
-  /** The flavour that was asked for (a URL server is whatever the URL points at). */
+  /** The software of the row that was asked for (a URL server is taken to be MariaDB). */
   readonly flavour: MysqlFlavour;
   /** A connected admin (root) connection; closed by `stop()`. */
   adminConnection(): Promise<mysql.Connection>;
@@ -198,39 +199,36 @@ async function startNative(options: MysqlOptions): Promise<MysqlServer> {
   return { ...server, serverLog: () => readFile(generalLog, 'utf8').catch(() => '') };
 }
 
+/** Where the TLS files go in a container (the server reads them as its own user, so they are world-readable). */
+const CONTAINER_TLS_DIR = '/etc/mysql/tls';
+
 /**
- * MySQL 8.4 or MariaDB 10.11 in a container, root as admin. MySQL with TLS gets the test CA's files copied
- * in and the server flags to use them; MariaDB's TLS variants run natively, as PostgreSQL's do.
+ * A MySQL or MariaDB row in a container, root as admin (MYSQL_ROOT_PASSWORD, which both official images and
+ * the ones built here honour). With TLS the test CA's files are copied in and the server flags point at them.
  */
-async function startContainer(flavour: MysqlFlavour, options: MysqlOptions): Promise<MysqlServer> {
+async function startContainer(spec: ServerSpec, options: MysqlOptions): Promise<MysqlServer> {
+  if (options.logStatements) throw new Error(`general logs are kept for native servers only, not for ${spec.label} in a container`);
   const password = randomBytes(18).toString('base64url');
-  if (flavour === 'mariadb') {
-    const { MariaDbContainer } = await import('@testcontainers/mariadb');
-    const container = await new MariaDbContainer(SERVER_VERSIONS.mariadb.image).withRootPassword(password).start();
-    log('container MariaDB on %s:%d', container.getHost(), container.getPort());
-    return handle('container', flavour, container.getHost(), container.getPort(), { username: 'root', password }, undefined, async () => {
-      await container.stop();
-    });
-  }
-  const { MySqlContainer } = await import('@testcontainers/mysql');
-  const hosts = tlsHosts(options);
-  let tls: TestCertificates | undefined;
-  let directory: string | undefined;
-  let builder = new MySqlContainer(SERVER_VERSIONS.mysql.image).withRootPassword(password);
-  if (hosts !== undefined) {
-    directory = await mkdtemp('/tmp/rlmy-tls-');
-    tls = await createTestCertificates(directory, hosts, 'mysql');
-    const files = [tls.caFile, tls.certFile, tls.keyFile];
-    // The server runs as the image's mysql user, so the key must be readable by it inside the container.
-    builder = builder
-      .withCopyFilesToContainer(files.map((source) => ({ source, target: `/etc/mysql/tls/${source.split('/').at(-1)}`, mode: 0o644 })))
-      .withCommand(tlsFlags(tls, options.requireTls === true, '/etc/mysql/tls'));
-  }
-  const container = await builder.start();
-  log('container MySQL on %s:%d (tls: %s)', container.getHost(), container.getPort(), tls !== undefined);
-  return handle('container', flavour, container.getHost(), container.getPort(), { username: 'root', password }, tls, async () => {
+  const tls = await temporaryTestCertificates(tlsHosts(options), spec.product);
+  const files = tls === undefined ? [] : [tls.caFile, tls.certFile, tls.keyFile]
+    .map((source) => ({ source, target: `${CONTAINER_TLS_DIR}/${source.split('/').at(-1)}`, mode: 0o644 }));
+  const container = await startServerContainer({
+    spec,
+    port: 3306,
+    environment: { MYSQL_ROOT_PASSWORD: password },
+    command: ['--innodb-flush-log-at-trx-commit=0', ...tlsFlags(tls, options.requireTls === true, CONTAINER_TLS_DIR)],
+    files,
+    async ready(host, port) {
+      const ssl = tls ? { rejectUnauthorized: false } : undefined;
+      const connection = await mysql.createConnection({ host, port, user: 'root', password, ssl, connectTimeout: 2_000 });
+      connection.on('error', () => undefined);
+      await connection.end().catch(() => connection.destroy());
+    },
+  });
+  const flavour: MysqlFlavour = spec.product === 'mysql' ? 'mysql' : 'mariadb';
+  return handle('container', flavour, container.host, container.port, { username: 'root', password }, tls, async () => {
     await container.stop();
-    if (directory !== undefined) await rm(directory, { recursive: true, force: true });
+    if (tls !== undefined) await rm(tls.directory, { recursive: true, force: true });
   });
 }
 
@@ -294,18 +292,20 @@ function handle(
 }
 
 /**
- * Starts a MySQL-family server for a test. MariaDB (the default): ROTATION_TEST_MYSQL_URL if set, else a
- * `mariadb:10.11` container when a runtime answers, else a native server from Debian's packages (installed
- * on demand) on a free loopback port in a temporary directory, every account with a real password. MySQL 8.4
- * (`flavour: 'mysql'`): ROTATION_TEST_MYSQL8_URL, else a `mysql:8.4` container; there is no native path.
+ * Starts a MySQL-family server for a test, of the server-matrix row `options.server` (default
+ * `mariadb-10.11`). The native row: ROTATION_TEST_MYSQL_URL if set (plaintext, no general log), else a native
+ * MariaDB from Debian's packages (installed on demand) on a free loopback port in a temporary directory,
+ * every account with a real password, or, where that cannot be installed, its container when a runtime
+ * answers. A container row (MySQL 9.7, MariaDB 11.8, MySQL 8.4): through testcontainers, TLS included.
  */
 async function startMysql(options: MysqlOptions = {}): Promise<MysqlServer> {
-  const flavour = options.flavour ?? 'mariadb';
-  const url = flavour === 'mariadb' ? process.env.ROTATION_TEST_MYSQL_URL : process.env.ROTATION_TEST_MYSQL8_URL;
+  const spec = serverSpec(options.server ?? 'mariadb-10.11');
+  if (spec.engine !== 'mysql') throw new Error(`${spec.id} is not a MySQL-family server`);
+  if (spec.origin === 'container') return startContainer(spec, options);
+  const url = serverUrl(spec);
   // A URL server has neither the test CA nor a readable general log.
-  if (url && !options.tls && !options.logStatements) return fromUrl(flavour, url);
-  if (flavour === 'mysql') return startContainer(flavour, options);
-  if (!options.tls && !options.logStatements && (await containerRuntimeAvailable())) return startContainer(flavour, options);
+  if (url && !options.tls && !options.logStatements) return fromUrl('mariadb', url);
+  if (await nativeFallsBackToContainer(mariadbPresent)) return startContainer(spec, options);
   return startNative(options);
 }
 

@@ -6,15 +6,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { cacheDir } from './cache-dir.js';
-import { containerRuntimeAvailable } from './container-runtime.js';
+import { nativeFallsBackToContainer } from './container-runtime.js';
 import type { Credentials, DatabaseServer } from './database-server.js';
 import { testEnvLog } from './debug-log.js';
 import { freePort } from './free-port.js';
 import { type NativeProcess, startNativeProcess } from './native-process.js';
-import { SERVER_VERSIONS } from './server-versions.js';
+import { startServerContainer } from './containers/server-container.js';
+import { SERVER_VERSIONS, type ServerSpec, serverSpec, serverUrl } from './server-versions.js';
 import { ensureDebianPackages, isRoot } from './system-packages.js';
 import { systemUser } from './system-users.js';
-import { createTestCertificates, type TestCertificates } from './tls-certificates.js';
+import { createTestCertificates, type TestCertificates, temporaryTestCertificates } from './tls-certificates.js';
 import { waitUntil } from './wait-until.js';
 
 const run = promisify(execFile);
@@ -28,6 +29,8 @@ interface PostgresOptions {
   readonly requireTls?: boolean;
   /** Log every statement the server runs to a file `serverLog()` returns (native servers only). */
   readonly logStatements?: boolean;
+  /** The server-matrix row (a `postgres-*` id); the native default when absent. */
+  readonly server?: string;
 }
 
 /** A started PostgreSQL server. */
@@ -157,17 +160,47 @@ async function startNative(options: PostgresOptions): Promise<PostgresServer> {
   return { ...server, serverLog: () => readFile(logFile, 'utf8').catch(() => '') };
 }
 
-async function startContainer(): Promise<PostgresServer> {
-  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+/** Where the TLS files go in a container (then copied to /tmp, owned by postgres). */
+const CONTAINER_TLS_DIR = '/etc/rotation-lambdas';
+
+async function startContainer(spec: ServerSpec, options: PostgresOptions): Promise<PostgresServer> {
+  if (options.logStatements) throw new Error(`statement logs are kept for native servers only, not for ${spec.label} in a container`);
   const password = randomBytes(18).toString('base64url');
-  const container = await new PostgreSqlContainer(SERVER_VERSIONS.postgres.image)
-    .withUsername('postgres')
-    .withPassword(password)
-    .withDatabase('postgres')
-    .start();
-  log('container PostgreSQL on %s:%d', container.getHost(), container.getPort());
-  return handle('container', container.getHost(), container.getPort(), { username: 'postgres', password }, undefined, async () => {
+  const tls = await temporaryTestCertificates(tlsHosts(options), 'postgres');
+  const kind = options.requireTls ? 'hostssl' : 'host';
+  const tuning = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'password_encryption=scram-sha-256'];
+  const tlsArgs = tls === undefined ? [] : ['-c', 'ssl=on', '-c', `ssl_cert_file=${CONTAINER_TLS_DIR}/server.pem`, '-c', 'ssl_key_file=/tmp/server.key',
+    '-c', 'hba_file=/tmp/pg_hba.conf'];
+  const container = await startServerContainer({
+    spec,
+    port: 5432,
+    environment: { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres' },
+    command: ['postgres', ...tuning, ...tlsArgs],
+    ...(tls === undefined ? {} : {
+      // The key and pg_hba.conf owned by postgres: the server insists on the key's, and tests edit the file.
+      entrypoint: ['sh', '-c', `install -o postgres -g postgres -m 600 ${CONTAINER_TLS_DIR}/server.key ${CONTAINER_TLS_DIR}/pg_hba.conf /tmp/ && exec docker-entrypoint.sh "$@"`, 'sh'],
+      files: [
+        { source: tls.certFile, target: `${CONTAINER_TLS_DIR}/server.pem`, mode: 0o644 },
+        { source: tls.keyFile, target: `${CONTAINER_TLS_DIR}/server.key`, mode: 0o600 },
+        { content: `local all all scram-sha-256\n${kind} all all 0.0.0.0/0 scram-sha-256\n${kind} all all ::/0 scram-sha-256\n`,
+          target: `${CONTAINER_TLS_DIR}/pg_hba.conf`, mode: 0o644 },
+      ],
+    }),
+    async ready(host, port) {
+      const client = new pg.Client({ host, port, user: 'postgres', password, database: 'postgres', ssl: tls ? { rejectUnauthorized: false } : false,
+        connectionTimeoutMillis: 2_000 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+  });
+  return handle('container', container.host, container.port, { username: 'postgres', password }, tls, async () => {
     await container.stop();
+    if (tls !== undefined) await rm(tls.directory, { recursive: true, force: true });
   });
 }
 
@@ -231,15 +264,18 @@ function handle(
 }
 
 /**
- * Starts a PostgreSQL server for a test: ROTATION_TEST_POSTGRES_URL if set, else a container when a runtime
- * answers, else a native server from Debian's packages (installed on demand) on a free loopback port in a
- * temporary directory, with SCRAM password authentication. TLS variants are always native: the test CA's
- * files must be given to the server, which a prebuilt image does not take.
+ * Starts a PostgreSQL server for a test, of the server-matrix row `options.server` (default `postgres-15`).
+ * The native row: ROTATION_TEST_POSTGRES_URL if set (plaintext only), else a native server from Debian's
+ * packages (installed on demand) on a free loopback port in a temporary directory with SCRAM password
+ * authentication, or, where that cannot be installed, its container when a runtime answers. A container row:
+ * through testcontainers, TLS included (the test CA's files are copied in).
  */
 async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
-  const url = process.env.ROTATION_TEST_POSTGRES_URL;
-  if (url && !options.tls) return fromUrl(url);
-  if (!options.tls && (await containerRuntimeAvailable())) return startContainer();
+  const spec = serverSpec(options.server ?? 'postgres-15');
+  if (spec.origin === 'container') return startContainer(spec, options);
+  const url = serverUrl(spec);
+  if (url && !options.tls && !options.logStatements) return fromUrl(url);
+  if (await nativeFallsBackToContainer(() => postgresBinDir() !== undefined)) return startContainer(spec, options);
   return startNative(options);
 }
 

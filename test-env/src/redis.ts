@@ -3,14 +3,15 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { containerRuntimeAvailable } from './container-runtime.js';
+import { nativeFallsBackToContainer } from './container-runtime.js';
+import { startServerContainer } from './containers/server-container.js';
 import type { Credentials, DatabaseServer } from './database-server.js';
 import { testEnvLog } from './debug-log.js';
 import { freePort } from './free-port.js';
 import { type NativeProcess, startNativeProcess } from './native-process.js';
-import { SERVER_VERSIONS } from './server-versions.js';
+import { SERVER_VERSIONS, type ServerSpec, serverSpec, serverUrl } from './server-versions.js';
 import { ensureDebianPackages } from './system-packages.js';
-import { createTestCertificates, type TestCertificates } from './tls-certificates.js';
+import { createTestCertificates, type TestCertificates, temporaryTestCertificates } from './tls-certificates.js';
 import { waitUntil } from './wait-until.js';
 
 const log = testEnvLog('redis');
@@ -24,6 +25,8 @@ interface RedisOptions {
    * (default: localhost, 127.0.0.1). Redis cannot serve TLS and plaintext on one port, so TLS is always required.
    */
   readonly tls?: boolean | { readonly hosts: readonly string[] };
+  /** The server-matrix row (`redis-7.0`, `valkey-8`, `valkey-9`, `redis-8`); the native Redis when absent. */
+  readonly server?: string;
 }
 
 /** A started Redis (or Valkey) server: ACL users only, the `default` user disabled. */
@@ -164,19 +167,27 @@ async function startNative(options: RedisOptions, admin: Credentials): Promise<R
   });
 }
 
-async function startContainer(admin: Credentials): Promise<RedisServer> {
-  const { GenericContainer, Wait } = await import('testcontainers');
-  const container = await new GenericContainer(SERVER_VERSIONS.valkey.image)
-    .withCommand(['valkey-server', '--save', '', '--appendonly', 'no', ...userArguments(admin)])
-    .withExposedPorts(6379)
-    .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
-    .start();
-  const host = container.getHost();
-  const port = container.getMappedPort(6379);
-  await waitUntil('Valkey', () => ping(host, port, undefined, admin), { timeoutMs: 20_000 });
-  log('container Valkey on %s:%d', host, port);
-  return handle('container', host, port, admin, undefined, async () => {
+/** Where the TLS files go in a container (the server reads them as its own user, so they are world-readable). */
+const CONTAINER_TLS_DIR = '/etc/rotation-lambdas';
+
+/** A Redis or Valkey row in a container: the same ACL users and flags as natively, TLS only when asked. */
+async function startContainer(spec: ServerSpec, options: RedisOptions, admin: Credentials): Promise<RedisServer> {
+  const tls = await temporaryTestCertificates(tlsHosts(options), spec.product);
+  const inContainer = (file: string) => `${CONTAINER_TLS_DIR}/${file.split('/').at(-1)}`;
+  const listen = tls
+    ? ['--port', '0', '--tls-port', '6379', '--tls-cert-file', inContainer(tls.certFile), '--tls-key-file', inContainer(tls.keyFile),
+        '--tls-ca-cert-file', inContainer(tls.caFile), '--tls-auth-clients', 'no']
+    : ['--port', '6379'];
+  const container = await startServerContainer({
+    spec,
+    port: 6379,
+    command: [`${spec.product}-server`, ...listen, '--save', '', '--appendonly', 'no', ...userArguments(admin)],
+    files: tls === undefined ? [] : [tls.caFile, tls.certFile, tls.keyFile].map((source) => ({ source, target: inContainer(source), mode: 0o644 })),
+    ready: (host, port) => ping(host, port, tls, admin),
+  });
+  return handle('container', container.host, container.port, admin, tls, async () => {
     await container.stop();
+    if (tls !== undefined) await rm(tls.directory, { recursive: true, force: true });
   });
 }
 
@@ -187,17 +198,21 @@ function fromUrl(url: string): RedisServer {
 }
 
 /**
- * Starts a Redis server for a test: ROTATION_TEST_REDIS_URL if set (`redis://admin:password@host:port`, an
- * ACL user allowed everything), else Valkey in a container when a runtime answers, else a native
- * `redis-server` from Debian's packages (installed on demand) on a free loopback port in a temporary
- * directory. Every server has ACL users only: `default` is off, so no login works without a real password.
- * TLS variants are always native: the test CA's files must be given to the server.
+ * Starts a Redis-family server for a test, of the server-matrix row `options.server` (default `redis-7.0`).
+ * The native row: ROTATION_TEST_REDIS_URL if set (`redis://admin:password@host:port`, an ACL user allowed
+ * everything; plaintext only), else a native `redis-server` from Debian's packages (installed on demand) on
+ * a free loopback port in a temporary directory, or, where that cannot be installed, its container when a
+ * runtime answers. A container row (Valkey 8 and 9, Redis 8): through testcontainers, TLS included. Every
+ * server has ACL users only: `default` is off, so no login works without a real password.
  */
 async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
-  const url = process.env.ROTATION_TEST_REDIS_URL;
-  if (url && !options.tls) return fromUrl(url);
+  const spec = serverSpec(options.server ?? 'redis-7.0');
+  if (spec.engine !== 'elasticache') throw new Error(`${spec.id} is not a Redis-family server`);
   const admin = { username: 'rotation_admin', password: `A${randomBytes(18).toString('base64url')}` };
-  if (!options.tls && (await containerRuntimeAvailable())) return startContainer(admin);
+  if (spec.origin === 'container') return startContainer(spec, options, admin);
+  const url = serverUrl(spec);
+  if (url && !options.tls) return fromUrl(url);
+  if (await nativeFallsBackToContainer(() => existsSync(REDIS_SERVER))) return startContainer(spec, options, admin);
   return startNative(options, admin);
 }
 

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repositoryRoot } from './handler-zips.js';
+import { currentServer } from './matrix/current-server.js';
+import { defaultServer } from './server-versions.js';
 
 /** One crash point: a side effect after which the rotation was interrupted, and whether the retry converged. */
 interface CrashRow {
@@ -38,9 +40,16 @@ function reliabilityResultsDir(): string {
   return dir;
 }
 
-/** Writes one table of results as `reliability-results/<name>.json`. */
+/**
+ * Writes one table of results as `reliability-results/<name>.json`. Run against a server-matrix row other
+ * than its engine's default, the file and each row's handler are suffixed `@<row>` (`mysql-single-user@mysql-9.7`).
+ */
 function writeReliabilityResults(name: string, kind: 'crash' | 'faults' | 'catalogue', rows: readonly (CrashRow | FaultRow | CatalogueRow)[]): void {
-  writeFileSync(join(reliabilityResultsDir(), `${name}.json`), `${JSON.stringify({ kind, date: new Date().toISOString(), rows }, null, 2)}\n`);
+  const server = currentServer();
+  const suffix = server === undefined || server.id === defaultServer(server.engine).id ? '' : `@${server.id}`;
+  const named = rows.map((row) => ({ ...row, handler: `${row.handler}${suffix}` }));
+  const body = `${JSON.stringify({ kind, date: new Date().toISOString(), rows: named }, null, 2)}\n`;
+  writeFileSync(join(reliabilityResultsDir(), `${name}${suffix}.json`), body);
 }
 
 export { reliabilityResultsDir, writeReliabilityResults };

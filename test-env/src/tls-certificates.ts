@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -39,5 +39,11 @@ async function createTestCertificates(directory: string, hosts: readonly string[
   return { directory, caFile, ca: await readFile(caFile, 'utf8'), certFile, keyFile, hosts };
 }
 
-export { createTestCertificates };
+/** Certificates for `hosts` in a new temporary directory (the caller removes `directory`), or undefined without hosts. */
+async function temporaryTestCertificates(hosts: readonly string[] | undefined, name: string): Promise<TestCertificates | undefined> {
+  if (hosts === undefined) return undefined;
+  return createTestCertificates(await mkdtemp(`/tmp/rl${name}-tls-`), hosts, name);
+}
+
+export { createTestCertificates, temporaryTestCertificates };
 export type { TestCertificates };

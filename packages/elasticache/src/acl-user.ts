@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 
-/** A selector (Redis 7+): its own commands, key patterns and channels, each as ACL rule tokens. */
+/** A selector (Redis 7+): its own commands, key patterns, channels and (Valkey 9+) databases, each as ACL rule tokens. */
 interface AclSelector {
   readonly commands: readonly string[];
   readonly keys: readonly string[];
   readonly channels: readonly string[];
+  /** Database rules (`alldbs`, `db=0,2`, or none); undefined before Valkey 9, which has no database permissions. */
+  readonly databases?: readonly string[];
 }
 
 /** A user as `ACL GETUSER` describes it, reduced to rule tokens that `ACL SETUSER` accepts back. */
@@ -19,6 +21,8 @@ interface AclUser {
   readonly channels: readonly string[] | undefined;
   /** Selectors; undefined before Redis 7.0, which has none. */
   readonly selectors: readonly AclSelector[] | undefined;
+  /** Database rules (`alldbs`, `db=0,2`, or none); undefined where the server has no database permissions (before Valkey 9). */
+  readonly databases?: readonly string[];
 }
 
 /** Flags that describe what a user may do and so are copied to the clone; on/off and nopass are not. */
@@ -49,18 +53,25 @@ function ruleTokens(value: unknown, prefix: string): string[] {
   return strings(value).map((pattern) => `${prefix}${pattern}`);
 }
 
+/** Valkey 9's `databases` field (`alldbs`, `db=0,2`, or empty for none), when the server reports one. */
+function databaseTokens(map: Map<string, unknown>): { databases?: string[] } {
+  return map.has('databases') ? { databases: ruleTokens(map.get('databases'), '') } : {};
+}
+
 function parseSelector(reply: unknown): AclSelector {
   const map = replyMap(reply) ?? new Map<string, unknown>();
   return {
     commands: ruleTokens(map.get('commands'), ''),
     keys: ruleTokens(map.get('keys'), '~'),
     channels: ruleTokens(map.get('channels'), '&'),
+    ...databaseTokens(map),
   };
 }
 
 /**
- * Reads an `ACL GETUSER` reply (RESP2) from Redis 6.0 to 7.x or Valkey; undefined when the user does not
- * exist (a nil reply). Throws when the reply has an unknown shape rather than copy rules half-understood.
+ * Reads an `ACL GETUSER` reply (RESP2) from Redis 6.0 to 8.x or Valkey 7 to 9 as key/value pairs, never by
+ * position (Valkey 9 adds `databases`, also inside each selector); undefined when the user does not exist (a
+ * nil reply). Throws when the reply has an unknown shape rather than copy rules half-understood.
  */
 function parseAclUser(reply: unknown): AclUser | undefined {
   if (reply === null) return undefined;
@@ -75,6 +86,7 @@ function parseAclUser(reply: unknown): AclUser | undefined {
     keys: ruleTokens(map.get('keys'), '~'),
     channels: map.has('channels') ? ruleTokens(map.get('channels'), '&') : undefined,
     selectors: Array.isArray(map.get('selectors')) ? (map.get('selectors') as unknown[]).map(parseSelector) : undefined,
+    ...databaseTokens(map),
   };
 }
 
@@ -89,7 +101,8 @@ function quoteSelectorToken(token: string): string {
 
 /** One `( … )` rule recreating a selector, every token quoted. */
 function selectorRule(selector: AclSelector): string {
-  const tokens = [...selector.commands, ...selector.keys, 'resetchannels', ...selector.channels];
+  const databases = selector.databases === undefined ? [] : ['resetdbs', ...selector.databases];
+  const tokens = [...selector.commands, ...selector.keys, 'resetchannels', ...selector.channels, ...databases];
   return `(${tokens.map(quoteSelectorToken).join(' ')})`;
 }
 
@@ -100,7 +113,8 @@ function passwordHash(password: string): string {
 
 /**
  * The ACL SETUSER rules that make a user an exact copy of `original`'s privileges (commands, key patterns
- * with their %R/%W forms, channels, selectors, payload sanitisation) with its own `passwordHashes`, enabled.
+ * with their %R/%W forms, channels, Valkey 9's databases, selectors, payload sanitisation) with its own
+ * `passwordHashes`, enabled.
  * Each rule is one command argument: nothing here is ever joined into a string Redis would split.
  */
 function cloneRules(original: AclUser, passwordHashes: readonly string[]): string[] {
@@ -111,6 +125,7 @@ function cloneRules(original: AclUser, passwordHashes: readonly string[]): strin
     'resetkeys',
     ...(original.channels === undefined ? [] : ['resetchannels']),
     ...(original.selectors === undefined ? [] : ['clearselectors']),
+    ...(original.databases === undefined ? [] : ['resetdbs']),
     '-@all',
     ...original.flags.filter((flag) => COPIED_FLAGS.has(flag)),
     'on',
@@ -118,6 +133,7 @@ function cloneRules(original: AclUser, passwordHashes: readonly string[]): strin
     ...original.commands,
     ...original.keys,
     ...(original.channels ?? []),
+    ...(original.databases ?? []),
     ...(original.selectors ?? []).map(selectorRule),
   ];
 }

@@ -33,6 +33,8 @@ export {
   zipOf,
 };
 export { ContractContext, testPassword, uniqueName } from './contract-context.js';
+export { describeEachServer } from '../matrix/describe-each-server.js';
+export type { EachServerOptions } from '../matrix/describe-each-server.js';
 export {
   expectFinishedStages,
   expectRotationError,

@@ -2,6 +2,8 @@ import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureFerretDb } from '../../src/documentdb-ferretdb.js';
 import { startDocumentDb } from '../../src/documentdb.js';
+import { describeEachServer } from '../../src/matrix/describe-each-server.js';
+import type { ServerSpec } from '../../src/server-versions.js';
 
 /** Logs in and returns the users the server says the connection is authenticated as. */
 async function login(uri: string, options: MongoClientOptions): Promise<unknown> {
@@ -14,36 +16,41 @@ async function login(uri: string, options: MongoClientOptions): Promise<unknown>
   }
 }
 
-describe('test DocumentDB server', () => {
-  // A cold build of FerretDB takes minutes; it happens once and is cached between runs.
-  beforeAll(() => ensureFerretDb().then(() => undefined), 900_000);
+function describeDocumentDbServer(spec: ServerSpec): void {
+  describe('test DocumentDB server', () => {
+    // A cold build of FerretDB takes minutes; it happens once and is cached between runs.
+    beforeAll(() => (spec.product === 'ferretdb' ? ensureFerretDb().then(() => undefined) : undefined), 900_000);
 
-  it('accepts the admin password and refuses a wrong one', async () => {
-    await using server = await startDocumentDb();
-    const uri = `mongodb://${server.host}:${server.port}/`;
-    const auth = (password: string) => ({ auth: { username: server.admin.username, password }, authSource: 'admin' });
+    it('accepts the admin password and refuses a wrong one', async () => {
+      await using server = await startDocumentDb({ server: spec.id });
+      const uri = `mongodb://${server.host}:${server.port}/`;
+      const auth = (password: string) => ({ auth: { username: server.admin.username, password }, authSource: 'admin' });
 
-    expect(await login(uri, auth(server.admin.password))).toEqual([{ user: server.admin.username, db: 'admin' }]);
-    await expect(login(uri, auth(`${server.admin.password}x`))).rejects.toMatchObject({ code: 18 });
+      expect(await login(uri, auth(server.admin.password))).toEqual([{ user: server.admin.username, db: 'admin' }]);
+      await expect(login(uri, auth(`${server.admin.password}x`))).rejects.toMatchObject({ code: 18 });
+    });
+
+    it('refuses commands from a connection that has not logged in', async () => {
+      await using server = await startDocumentDb({ server: spec.id });
+      const client = new MongoClient(`mongodb://${server.host}:${server.port}/`, { directConnection: true, serverSelectionTimeoutMS: 3_000 });
+      try {
+        await expect(client.db('admin').command({ usersInfo: 1 })).rejects.toMatchObject({ code: 13 });
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('serves TLS only, verified against the test CA, when started with tls', async () => {
+      await using server = await startDocumentDb({ tls: { hosts: ['localhost'] }, server: spec.id });
+      const uri = `mongodb://localhost:${server.port}/`;
+      const auth = { auth: { username: server.admin.username, password: server.admin.password }, authSource: 'admin' };
+
+      expect(await login(uri, { ...auth, tls: true, ca: [server.tls?.ca ?? ''] })).toEqual([{ user: 'root', db: 'admin' }]);
+      await expect(login(uri, { ...auth, tls: true })).rejects.toThrow(/self-signed|unable to (get|verify)/i);
+      await expect(login(uri, { ...auth, tls: false })).rejects.toThrow();
+    });
   });
+}
 
-  it('refuses commands from a connection that has not logged in', async () => {
-    await using server = await startDocumentDb();
-    const client = new MongoClient(`mongodb://${server.host}:${server.port}/`, { directConnection: true, serverSelectionTimeoutMS: 3_000 });
-    try {
-      await expect(client.db('admin').command({ usersInfo: 1 })).rejects.toMatchObject({ code: 13 });
-    } finally {
-      await client.close();
-    }
-  });
-
-  it('serves TLS only, verified against the test CA, when started with tls', async () => {
-    await using server = await startDocumentDb({ tls: { hosts: ['localhost'] } });
-    const uri = `mongodb://localhost:${server.port}/`;
-    const auth = { auth: { username: server.admin.username, password: server.admin.password }, authSource: 'admin' };
-
-    expect(await login(uri, { ...auth, tls: true, ca: [server.tls?.ca ?? ''] })).toEqual([{ user: 'root', db: 'admin' }]);
-    await expect(login(uri, { ...auth, tls: true })).rejects.toThrow(/self-signed|unable to (get|verify)/i);
-    await expect(login(uri, { ...auth, tls: false })).rejects.toThrow();
-  });
-});
+// Every MongoDB-wire row: native FerretDB, and MongoDB 7 where Docker can pull it.
+await describeEachServer('documentdb', describeDocumentDbServer);

@@ -11,6 +11,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalElastiCache, startLocalElastiCache } from '../../src/elasticache/local-elasticache.js';
 import { type RedisServer, startRedis } from '../../src/redis.js';
+import { describeEachServer } from '../../src/matrix/describe-each-server.js';
+import type { ServerSpec } from '../../src/server-versions.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -42,40 +44,45 @@ async function rawLogin(server: RedisServer, options: RedisOptions): Promise<voi
   }
 }
 
-describe('test Redis server', () => {
-  it('accepts the admin password and refuses a wrong one and the default user', async () => {
-    await using server = await startRedis();
+function describeRedisServer(spec: ServerSpec): void {
+  describe('test Redis server', () => {
+    it('accepts the admin password and refuses a wrong one and the default user', async () => {
+      await using server = await startRedis({ server: spec.id });
 
-    const admin = await server.login(server.admin);
-    expect(await admin.call('ACL', 'WHOAMI')).toBe(server.admin.username);
-    admin.disconnect();
-    await expect(server.login({ ...server.admin, password: `${server.admin.password}x` })).rejects.toThrow(/^WRONGPASS/);
-    await expect(server.login({ username: 'default', password: '' })).rejects.toThrow(/^(WRONGPASS|ERR)/);
+      const admin = await server.login(server.admin);
+      expect(await admin.call('ACL', 'WHOAMI')).toBe(server.admin.username);
+      admin.disconnect();
+      await expect(server.login({ ...server.admin, password: `${server.admin.password}x` })).rejects.toThrow(/^WRONGPASS/);
+      await expect(server.login({ username: 'default', password: '' })).rejects.toThrow(/^(WRONGPASS|ERR)/);
+    });
+
+    it('refuses commands before AUTH, since the default user is off', async () => {
+      await using server = await startRedis({ server: spec.id });
+      const client = await server.adminClient();
+      await client.call('ACL', 'SETUSER', 'probe', 'on', '>probe-password-1', '+ping');
+
+      const user = await server.login({ username: 'probe', password: 'probe-password-1' });
+      expect(await user.call('PING')).toBe('PONG');
+      user.disconnect();
+      await expect(server.login({ username: 'probe', password: 'probe-password-2' })).rejects.toThrow(/^WRONGPASS/);
+    });
+
+    it('serves TLS only, verified against the test CA, when started with tls', async () => {
+      await using server = await startRedis({ tls: { hosts: ['localhost'] }, server: spec.id });
+
+      const admin = await server.login(server.admin);
+      expect(await admin.call('PING')).toBe('PONG');
+      admin.disconnect();
+      expect(server.tls?.hosts).toEqual(['localhost']);
+      expect(server.connectionUri()).toMatch(/^rediss:\/\/rotation_admin:/);
+      await expect(rawLogin(server, { tls: { rejectUnauthorized: true } })).rejects.toThrow(/self-signed|unable to (get|verify)/i);
+      await expect(rawLogin(server, {})).rejects.toThrow(/ECONNRESET|Connection is closed|ETIMEDOUT/);
+    });
   });
+}
 
-  it('refuses commands before AUTH, since the default user is off', async () => {
-    await using server = await startRedis();
-    const client = await server.adminClient();
-    await client.call('ACL', 'SETUSER', 'probe', 'on', '>probe-password-1', '+ping');
-
-    const user = await server.login({ username: 'probe', password: 'probe-password-1' });
-    expect(await user.call('PING')).toBe('PONG');
-    user.disconnect();
-    await expect(server.login({ username: 'probe', password: 'probe-password-2' })).rejects.toThrow(/^WRONGPASS/);
-  });
-
-  it('serves TLS only, verified against the test CA, when started with tls', async () => {
-    await using server = await startRedis({ tls: { hosts: ['localhost'] } });
-
-    const admin = await server.login(server.admin);
-    expect(await admin.call('PING')).toBe('PONG');
-    admin.disconnect();
-    expect(server.tls?.hosts).toEqual(['localhost']);
-    expect(server.connectionUri()).toMatch(/^rediss:\/\/rotation_admin:/);
-    await expect(rawLogin(server, { tls: { rejectUnauthorized: true } })).rejects.toThrow(/self-signed|unable to (get|verify)/i);
-    await expect(rawLogin(server, {})).rejects.toThrow(/ECONNRESET|Connection is closed|ETIMEDOUT/);
-  });
-});
+// Every Redis-family row: native Redis 7.0, and Valkey 8 and 9 and Redis 8 in containers.
+await describeEachServer('elasticache', describeRedisServer);
 
 describe('local ElastiCache control plane', () => {
   let server: RedisServer;

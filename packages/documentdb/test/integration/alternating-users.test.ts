@@ -1,4 +1,5 @@
-import { describeAlternatingUsersContract } from '@rotation-lambdas/test-env/contract';
-import { documentDbFixture } from './documentdb-fixture.js';
+import { describeEachServer, describeAlternatingUsersContract } from '@rotation-lambdas/test-env/contract';
+import { documentDbFixtureOn } from './documentdb-fixture.js';
 
-describeAlternatingUsersContract(documentDbFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('documentdb', (server) => describeAlternatingUsersContract(documentDbFixtureOn(server)));

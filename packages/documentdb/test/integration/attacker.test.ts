@@ -1,4 +1,5 @@
-import { describeAttackerContract } from '@rotation-lambdas/test-env/contract';
-import { documentDbFixture } from './documentdb-fixture.js';
+import { describeAttackerContract, describeEachServer } from '@rotation-lambdas/test-env/contract';
+import { documentDbFixtureOn } from './documentdb-fixture.js';
 
-describeAttackerContract(documentDbFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('documentdb', (server) => describeAttackerContract(documentDbFixtureOn(server)));

@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { expectedDocumentDbKind, startDocumentDbTarget } from '@rotation-lambdas/test-env';
+import { type ServerSpec, startDocumentDbTarget } from '@rotation-lambdas/test-env';
 import type { EngineFixture } from '@rotation-lambdas/test-env/contract';
 
 const dist = (name: string) => fileURLToPath(new URL(`../../dist/${name}/index.mjs`, import.meta.url));
 
 /**
- * DocumentDB's half of the contract: its bundles, its server (MongoDB in a container where a runtime answers,
- * else FerretDB), and names MongoDB stores as BSON strings: dots, dollars, quotes, script-like text, unicode.
+ * DocumentDB's half of the contract: its bundles, its server (FerretDB, natively), and names MongoDB stores as BSON strings: dots, dollars, quotes, script-like text, unicode.
  * Names with `,` or `=` are left out: FerretDB 1.24 does not undo SCRAM's escaping of them, so they cannot log in.
  */
 const documentDbFixture: EngineFixture = {
@@ -34,9 +33,18 @@ const documentDbFixture: EngineFixture = {
   comparedFields: ['engine', 'host', 'port', 'dbname'],
   rdsManaged: { engine: 'docdb', kind: 'cluster' },
   // FerretDB 1.x keeps users but enforces no privileges; MongoDB does, so the privilege cases run there.
-  enforcesPrivileges: (await expectedDocumentDbKind()) === 'mongo',
+  enforcesPrivileges: false,
   wireProtocol: 'mongodb',
   maxUsernameLength: 63,
 };
 
-export { documentDbFixture };
+/** The contract on a row of the server matrix: FerretDB 1.24 (native) or MongoDB 7 (where Docker can pull `mongo:7`). */
+function documentDbFixtureOn(spec: ServerSpec): EngineFixture {
+  return {
+    ...documentDbFixture,
+    startTarget: (options) => startDocumentDbTarget({ ...options, server: spec.id }),
+    enforcesPrivileges: spec.product === 'mongo',
+  };
+}
+
+export { documentDbFixture, documentDbFixtureOn };

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import {
   type DocumentDbServer,
   documentDbTarget,
-  expectedDocumentDbKind,
   SELF_SERVICE_ROLE,
+  serverAvailability,
+  serverSpec,
   startDocumentDb,
 } from '@rotation-lambdas/test-env';
 import { ContractContext, expectRotationError, expectSucceeded, testPassword } from '@rotation-lambdas/test-env/contract';
@@ -11,10 +12,11 @@ import type { Db, Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentDbFixture } from './documentdb-fixture.js';
 
-// Roles and customData need real MongoDB (FerretDB 1.x keeps neither): mongo:7 in a container, or
-// ROTATION_TEST_DOCUMENTDB_URL. Only this path may skip, and its names say why.
-const mongo = (await expectedDocumentDbKind()) === 'mongo';
-const needs = mongo ? '' : ' [skipped: needs MongoDB; no container runtime answers and ROTATION_TEST_DOCUMENTDB_URL is unset]';
+// Roles and customData need real MongoDB (FerretDB 1.x keeps neither): the mongo-7 row, in a container where
+// Docker can pull mongo:7, or ROTATION_TEST_DOCUMENTDB_URL. Only this path may skip, and its names say why.
+const availability = await serverAvailability(serverSpec('mongo-7'));
+const mongo = availability.available;
+const needs = availability.available ? '' : ` [skipped: needs MongoDB; ${availability.reason}]`;
 
 const SALES = 'sales';
 
@@ -23,7 +25,7 @@ describe('alternating-users rotation keeps MongoDB roles in sync (documentdb)', 
   let context: ContractContext;
   beforeAll(async () => {
     if (!mongo) return;
-    server = await startDocumentDb({ kind: 'mongo' });
+    server = await startDocumentDb({ server: 'mongo-7' });
     const target = await documentDbTarget(server);
     context = new ContractContext({ ...documentDbFixture, startTarget: async () => target });
     await context.start();

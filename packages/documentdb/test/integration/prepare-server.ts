@@ -1,8 +1,8 @@
-import { ensureFerretDb, expectedDocumentDbKind } from '@rotation-lambdas/test-env';
+import { ensureFerretDb, selectedServers, serverUrl } from '@rotation-lambdas/test-env';
 
-/** Vitest global setup: builds FerretDB once when it is the server the tests will use. */
+/** Vitest global setup: builds FerretDB once (minutes cold, then cached) when its row runs against a server of its own. */
 async function setup(): Promise<void> {
-  if ((await expectedDocumentDbKind()) === 'ferretdb') await ensureFerretDb();
+  if (selectedServers('documentdb').some((spec) => spec.product === 'ferretdb' && serverUrl(spec) === undefined)) await ensureFerretDb();
 }
 
 export { setup };

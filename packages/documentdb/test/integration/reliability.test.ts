@@ -1,4 +1,5 @@
-import { describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
-import { documentDbFixture } from './documentdb-fixture.js';
+import { describeEachServer, describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
+import { documentDbFixtureOn } from './documentdb-fixture.js';
 
-describeReliabilityContract(documentDbFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('documentdb', (server) => describeReliabilityContract(documentDbFixtureOn(server)));

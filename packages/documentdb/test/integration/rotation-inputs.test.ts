@@ -1,4 +1,5 @@
-import { describeInputContract } from '@rotation-lambdas/test-env/contract';
-import { documentDbFixture } from './documentdb-fixture.js';
+import { describeEachServer, describeInputContract } from '@rotation-lambdas/test-env/contract';
+import { documentDbFixtureOn } from './documentdb-fixture.js';
 
-describeInputContract(documentDbFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('documentdb', (server) => describeInputContract(documentDbFixtureOn(server)));

@@ -1,4 +1,5 @@
-import { describeSingleUserContract } from '@rotation-lambdas/test-env/contract';
-import { documentDbFixture } from './documentdb-fixture.js';
+import { describeEachServer, describeSingleUserContract } from '@rotation-lambdas/test-env/contract';
+import { documentDbFixtureOn } from './documentdb-fixture.js';
 
-describeSingleUserContract(documentDbFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('documentdb', (server) => describeSingleUserContract(documentDbFixtureOn(server)));

@@ -1,4 +1,5 @@
-import { describeAlternatingUsersContract } from '@rotation-lambdas/test-env/contract';
-import { elastiCacheFixture } from './elasticache-fixture.js';
+import { describeEachServer, describeAlternatingUsersContract } from '@rotation-lambdas/test-env/contract';
+import { elastiCacheFixtureOn } from './elasticache-fixture.js';
 
-describeAlternatingUsersContract(elastiCacheFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('elasticache', (server) => describeAlternatingUsersContract(elastiCacheFixtureOn(server)));

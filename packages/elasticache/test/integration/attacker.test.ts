@@ -1,4 +1,5 @@
-import { describeAttackerContract } from '@rotation-lambdas/test-env/contract';
-import { elastiCacheFixture } from './elasticache-fixture.js';
+import { describeAttackerContract, describeEachServer } from '@rotation-lambdas/test-env/contract';
+import { elastiCacheFixtureOn } from './elasticache-fixture.js';
 
-describeAttackerContract(elastiCacheFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('elasticache', (server) => describeAttackerContract(elastiCacheFixtureOn(server)));

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { startElastiCacheTarget } from '@rotation-lambdas/test-env';
+import { type ServerSpec, startElastiCacheTarget } from '@rotation-lambdas/test-env';
 import type { EngineFixture } from '@rotation-lambdas/test-env/contract';
 import { MAX_USERNAME_LENGTH } from '../../src/adapter.js';
 
@@ -46,4 +46,9 @@ const elastiCacheFixture: EngineFixture = {
   maxUsernameLength: MAX_USERNAME_LENGTH,
 };
 
-export { elastiCacheFixture };
+/** The same contract on another Redis-family row of the server matrix (Valkey 8 and 9, Redis 8 in containers). */
+function elastiCacheFixtureOn(spec: ServerSpec): EngineFixture {
+  return { ...elastiCacheFixture, startTarget: (options) => startElastiCacheTarget({ ...options, server: spec.id }) };
+}
+
+export { elastiCacheFixture, elastiCacheFixtureOn };

@@ -1,4 +1,5 @@
-import { describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
-import { elastiCacheFixture } from './elasticache-fixture.js';
+import { describeEachServer, describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
+import { elastiCacheFixtureOn } from './elasticache-fixture.js';
 
-describeReliabilityContract(elastiCacheFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('elasticache', (server) => describeReliabilityContract(elastiCacheFixtureOn(server)));

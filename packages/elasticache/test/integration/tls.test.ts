@@ -1,4 +1,5 @@
-import { describeTlsContract } from '@rotation-lambdas/test-env/contract';
-import { elastiCacheFixture } from './elasticache-fixture.js';
+import { describeEachServer, describeTlsContract } from '@rotation-lambdas/test-env/contract';
+import { elastiCacheFixtureOn } from './elasticache-fixture.js';
 
-describeTlsContract(elastiCacheFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('elasticache', (server) => describeTlsContract(elastiCacheFixtureOn(server)));

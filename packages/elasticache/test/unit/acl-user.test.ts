@@ -20,6 +20,17 @@ const REDIS_6_REPLY = [
   'channels', ['*'],
 ];
 
+/** ACL GETUSER of Valkey 9.1 (RESP2): a `databases` field, also inside each selector. */
+const VALKEY_9_REPLY = [
+  'flags', ['on'],
+  'passwords', ['aa'.repeat(32)],
+  'commands', '-@all +get',
+  'keys', '~app:*',
+  'channels', '&*',
+  'databases', 'db=0,2',
+  'selectors', [['commands', '-@all +set', 'keys', '~sel:*', 'channels', '', 'databases', 'alldbs']],
+];
+
 describe('ACL GETUSER parsing', () => {
   it('reads Redis 7 rules as tokens ACL SETUSER takes back', () => {
     expect(parseAclUser(REDIS_7_REPLY)).toEqual({
@@ -39,6 +50,20 @@ describe('ACL GETUSER parsing', () => {
       selectors: undefined,
     });
     expect(parseAclUser(['flags', ['on'], 'passwords', [], 'commands', '+@all', 'keys', []])?.channels).toBeUndefined();
+  });
+
+  it('reads Valkey 9 database rules, of the user and of each selector, by name and not by position', () => {
+    expect(parseAclUser(VALKEY_9_REPLY)).toEqual({
+      flags: ['on'],
+      passwords: ['aa'.repeat(32)],
+      commands: ['-@all', '+get'],
+      keys: ['~app:*'],
+      channels: ['&*'],
+      databases: ['db=0,2'],
+      selectors: [{ commands: ['-@all', '+set'], keys: ['~sel:*'], channels: [], databases: ['alldbs'] }],
+    });
+    expect(parseAclUser([...VALKEY_9_REPLY.slice(0, 10), 'databases', '', ...VALKEY_9_REPLY.slice(12)])?.databases).toEqual([]);
+    expect(parseAclUser(REDIS_7_REPLY)?.databases).toBeUndefined();
   });
 
   it('answers undefined for a missing user and throws on a reply of another shape', () => {
@@ -71,6 +96,27 @@ describe('clone rules', () => {
       '%W~ingest:*',
       '&news:*',
       '("-@all" "+set" "~sel\\"q" "resetchannels")',
+    ]);
+  });
+
+  it('resets and copies Valkey 9 database rules, the user\'s and each selector\'s', () => {
+    const original = parseAclUser(VALKEY_9_REPLY);
+    if (original === undefined) throw new Error('parse failed');
+
+    expect(cloneRules(original, [])).toEqual([
+      'resetpass',
+      'resetkeys',
+      'resetchannels',
+      'clearselectors',
+      'resetdbs',
+      '-@all',
+      'on',
+      '-@all',
+      '+get',
+      '~app:*',
+      '&*',
+      'db=0,2',
+      '("-@all" "+set" "~sel:*" "resetchannels" "resetdbs" "alldbs")',
     ]);
   });
 

@@ -1,4 +1,5 @@
-import { describeAttackerContract } from '@rotation-lambdas/test-env/contract';
-import { mysqlFixture } from './mysql-fixture.js';
+import { describeAttackerContract, describeEachServer } from '@rotation-lambdas/test-env/contract';
+import { mysqlFixtureOn } from './mysql-fixture.js';
 
-describeAttackerContract(mysqlFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('mysql', (server) => describeAttackerContract(mysqlFixtureOn(server)));

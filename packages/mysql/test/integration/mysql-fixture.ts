@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { startMysql8Target, startMysqlTarget } from '@rotation-lambdas/test-env';
+import { type ServerSpec, startMysqlTarget } from '@rotation-lambdas/test-env';
 import type { EngineFixture } from '@rotation-lambdas/test-env/contract';
 
 const dist = (name: string) => fileURLToPath(new URL(`../../dist/${name}/index.mjs`, import.meta.url));
@@ -28,7 +28,7 @@ const HOSTILE_SHORT = [
 ];
 
 /**
- * MariaDB's half of the contract: the bundles, the server (native MariaDB 10.11 here), and names that need its
+ * MariaDB's half of the contract: the bundles, the server (native MariaDB 10.11), and names that need its
  * quoting. The secrets say `mariadb`; the pending-version check is exercised with `mysql`, which the handlers
  * accept for another server, so only the resource comparison can refuse it.
  */
@@ -49,24 +49,32 @@ const mysqlFixture: EngineFixture = {
   maxUsernameLength: 80,
 };
 
-/** The same contract against MySQL 8.4 (container or ROTATION_TEST_MYSQL8_URL): 32-character names, aurora-mysql alias. */
-const mysql8Fixture: EngineFixture = {
-  ...mysqlFixture,
-  startTarget: (options) => startMysql8Target(options),
-  // MySQL keeps 32 characters and the clone adds 6, so the injections are shorter.
+/** MySQL's differences: 32-character names (the clone adds 6, so the injections are shorter), the aurora-mysql alias. */
+const MYSQL_DIFFERENCES = {
   hostileUsernames: [...HOSTILE_SHORT, "x';DROP USER rotation_c;--", 'x`;DROP USER a;#'],
   engineAlias: 'aurora-mysql',
   rdsManaged: { engine: 'mysql', kind: 'instance' },
   maxUsernameLength: 32,
-};
+} as const satisfies Partial<EngineFixture>;
 
-/** MySQL 8.4 single user with DUAL_PASSWORD=true: the previous password keeps working for one more rotation. */
-const mysql8DualPasswordFixture: EngineFixture = {
-  ...mysql8Fixture,
-  // Retaining or discarding one's own secondary password needs APPLICATION_PASSWORD_ADMIN.
-  startTarget: (options) => startMysql8Target(options, { userPrivileges: ['APPLICATION_PASSWORD_ADMIN'] }),
-  handlerEnv: { DUAL_PASSWORD: 'true' },
-  keepsPreviousPassword: true,
-};
+/**
+ * The contract on a row of the server matrix: MariaDB 10.11 (native), MariaDB 11.8, MySQL 9.7 (built here
+ * from Debian sid) or MySQL 8.4 (where Docker can pull it). MySQL rows get MySQL's names and limits.
+ */
+function mysqlFixtureOn(spec: ServerSpec): EngineFixture {
+  const startTarget: EngineFixture['startTarget'] = (options) => startMysqlTarget({ ...options, server: spec.id });
+  return spec.product === 'mysql' ? { ...mysqlFixture, ...MYSQL_DIFFERENCES, startTarget } : { ...mysqlFixture, startTarget };
+}
 
-export { mysql8DualPasswordFixture, mysql8Fixture, mysqlFixture };
+/** MySQL single user with DUAL_PASSWORD=true: the previous password keeps working for one more rotation. */
+function mysqlDualPasswordFixtureOn(spec: ServerSpec): EngineFixture {
+  return {
+    ...mysqlFixtureOn(spec),
+    // Retaining or discarding one's own secondary password needs APPLICATION_PASSWORD_ADMIN.
+    startTarget: (options) => startMysqlTarget({ ...options, server: spec.id }, { userPrivileges: ['APPLICATION_PASSWORD_ADMIN'] }),
+    handlerEnv: { DUAL_PASSWORD: 'true' },
+    keepsPreviousPassword: true,
+  };
+}
+
+export { mysqlDualPasswordFixtureOn, mysqlFixture, mysqlFixtureOn };

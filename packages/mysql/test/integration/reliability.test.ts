@@ -1,4 +1,5 @@
-import { describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
-import { mysqlFixture } from './mysql-fixture.js';
+import { describeEachServer, describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
+import { mysqlFixtureOn } from './mysql-fixture.js';
 
-describeReliabilityContract(mysqlFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('mysql', (server) => describeReliabilityContract(mysqlFixtureOn(server)));

@@ -1,4 +1,5 @@
-import { describeInputContract } from '@rotation-lambdas/test-env/contract';
-import { mysqlFixture } from './mysql-fixture.js';
+import { describeEachServer, describeInputContract } from '@rotation-lambdas/test-env/contract';
+import { mysqlFixtureOn } from './mysql-fixture.js';
 
-describeInputContract(mysqlFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('mysql', (server) => describeInputContract(mysqlFixtureOn(server)));

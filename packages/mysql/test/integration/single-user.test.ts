@@ -1,4 +1,5 @@
-import { describeSingleUserContract } from '@rotation-lambdas/test-env/contract';
-import { mysqlFixture } from './mysql-fixture.js';
+import { describeEachServer, describeSingleUserContract } from '@rotation-lambdas/test-env/contract';
+import { mysqlFixtureOn } from './mysql-fixture.js';
 
-describeSingleUserContract(mysqlFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('mysql', (server) => describeSingleUserContract(mysqlFixtureOn(server)));

@@ -1,4 +1,5 @@
-import { describeAlternatingUsersContract } from '@rotation-lambdas/test-env/contract';
-import { postgresFixture } from './postgres-fixture.js';
+import { describeEachServer, describeAlternatingUsersContract } from '@rotation-lambdas/test-env/contract';
+import { postgresFixtureOn } from './postgres-fixture.js';
 
-describeAlternatingUsersContract(postgresFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('postgres', (server) => describeAlternatingUsersContract(postgresFixtureOn(server)));

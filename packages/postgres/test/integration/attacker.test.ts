@@ -1,4 +1,5 @@
-import { describeAttackerContract } from '@rotation-lambdas/test-env/contract';
-import { postgresFixture } from './postgres-fixture.js';
+import { describeAttackerContract, describeEachServer } from '@rotation-lambdas/test-env/contract';
+import { postgresFixtureOn } from './postgres-fixture.js';
 
-describeAttackerContract(postgresFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('postgres', (server) => describeAttackerContract(postgresFixtureOn(server)));

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { startPostgresTarget } from '@rotation-lambdas/test-env';
+import { type ServerSpec, startPostgresTarget } from '@rotation-lambdas/test-env';
 import type { EngineFixture } from '@rotation-lambdas/test-env/contract';
 
 const dist = (name: string) => fileURLToPath(new URL(`../../dist/${name}/index.mjs`, import.meta.url));
@@ -32,4 +32,9 @@ const postgresFixture: EngineFixture = {
   maxUsernameLength: 63,
 };
 
-export { postgresFixture };
+/** The same contract on another row of the server matrix (PostgreSQL 17 in a container). */
+function postgresFixtureOn(spec: ServerSpec): EngineFixture {
+  return { ...postgresFixture, startTarget: (options) => startPostgresTarget({ ...options, server: spec.id }) };
+}
+
+export { postgresFixture, postgresFixtureOn };

@@ -1,4 +1,5 @@
-import { describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
-import { postgresFixture } from './postgres-fixture.js';
+import { describeEachServer, describeReliabilityContract } from '@rotation-lambdas/test-env/contract';
+import { postgresFixtureOn } from './postgres-fixture.js';
 
-describeReliabilityContract(postgresFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('postgres', (server) => describeReliabilityContract(postgresFixtureOn(server)));

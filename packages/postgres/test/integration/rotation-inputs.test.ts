@@ -1,4 +1,5 @@
-import { describeInputContract } from '@rotation-lambdas/test-env/contract';
-import { postgresFixture } from './postgres-fixture.js';
+import { describeEachServer, describeInputContract } from '@rotation-lambdas/test-env/contract';
+import { postgresFixtureOn } from './postgres-fixture.js';
 
-describeInputContract(postgresFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('postgres', (server) => describeInputContract(postgresFixtureOn(server)));

@@ -1,4 +1,5 @@
-import { describeTlsContract } from '@rotation-lambdas/test-env/contract';
-import { postgresFixture } from './postgres-fixture.js';
+import { describeEachServer, describeTlsContract } from '@rotation-lambdas/test-env/contract';
+import { postgresFixtureOn } from './postgres-fixture.js';
 
-describeTlsContract(postgresFixture);
+// Once per server-matrix row of the engine (ROTATION_TEST_SERVERS selects rows).
+await describeEachServer('postgres', (server) => describeTlsContract(postgresFixtureOn(server)));
