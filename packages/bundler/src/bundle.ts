@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type BuildOptions, build } from 'esbuild';
 import yazl from 'yazl';
+import { buildHandlerFiles } from './handler-build.js';
 
 /** The Lambda runtimes the handlers are built for: nodejs22.x and nodejs24.x, so syntax up to Node 22. */
 const TARGET = 'node22';
@@ -45,7 +46,7 @@ interface BundleResult {
 }
 
 /** Files of the bundle directory that go into the zip: the code and the bundled packages' licence notices. */
-const ZIPPED = /^index\.mjs(\.LEGAL\.txt)?$/;
+const ZIPPED = /^(index|chunk-[A-Z0-9]+)\.mjs(\.LEGAL\.txt)?$/;
 
 async function writeZip(directory: string, zipFile: string): Promise<void> {
   const zip = new yazl.ZipFile();
@@ -77,10 +78,7 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry, options:
   const outDir = join(distDir, name);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  await build({
-    absWorkingDir: packageDir,
-    entryPoints: [handler.entry],
-    outfile: join(outDir, 'index.mjs'),
+  const bundleBytes = await buildHandlerFiles(packageDir, handler.entry, outDir, {
     ...SHARED,
     // The map stays beside the zip, not in it: with it mysql2 or mongodb alone would exceed the 600 KB budget.
     sourcemap: 'external',
@@ -90,12 +88,7 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry, options:
   });
   const zipFile = join(distDir, `${name}.zip`);
   await writeZip(outDir, zipFile);
-  return {
-    name,
-    zipFile,
-    zipBytes: (await stat(zipFile)).size,
-    bundleBytes: (await stat(join(outDir, 'index.mjs'))).size,
-  };
+  return { name, zipFile, zipBytes: (await stat(zipFile)).size, bundleBytes };
 }
 
 /**

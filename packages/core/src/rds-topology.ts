@@ -1,4 +1,5 @@
 import type { DBCluster, DBInstance, RDSClient } from '@aws-sdk/client-rds';
+import type * as RdsSdk from './rds-client.js';
 import { RdsLookupError } from './errors.js';
 import { normalizeHost } from './secret-fields.js';
 
@@ -31,7 +32,7 @@ function isClusterEndpoint(host: string): boolean {
  */
 class SdkRdsLookups implements RdsLookups {
   readonly #endpoint: string | undefined;
-  #client: Promise<{ client: RDSClient; sdk: typeof import('@aws-sdk/client-rds') }> | undefined;
+  #client: Promise<{ client: RDSClient; sdk: typeof RdsSdk }> | undefined;
 
   constructor(endpoint: string | undefined) {
     this.#endpoint = endpoint;
@@ -59,8 +60,8 @@ class SdkRdsLookups implements RdsLookups {
     }
   }
 
-  #load(): Promise<{ client: RDSClient; sdk: typeof import('@aws-sdk/client-rds') }> {
-    this.#client ??= import('@aws-sdk/client-rds').then((sdk) => ({
+  #load(): Promise<{ client: RDSClient; sdk: typeof RdsSdk }> {
+    this.#client ??= import('./rds-client.js').then((sdk) => ({
       sdk,
       client: new sdk.RDSClient(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
     }));

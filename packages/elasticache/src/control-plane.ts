@@ -3,7 +3,7 @@ import {
   CreateUserCommand,
   DescribeUserGroupsCommand,
   DescribeUsersCommand,
-  type ElastiCacheClient,
+  ElastiCacheClient,
   ListTagsForResourceCommand,
   ModifyUserCommand,
   ModifyUserGroupCommand,
@@ -15,6 +15,11 @@ import { driverCause, ENGINE } from './classify-error.js';
 
 /** The slice of the SDK client rotation uses; injectable so unit tests can pass a fake. */
 type ControlPlaneClient = Pick<ElastiCacheClient, 'send'>;
+
+/** The SDK client for a region, with the SDK's own retries (3 attempts) and an optional endpoint override. */
+function createControlPlaneClient(region: string, endpoint: string | undefined): ElastiCacheClient {
+  return new ElastiCacheClient({ region, maxAttempts: 3, ...(endpoint === undefined ? {} : { endpoint }) });
+}
 
 /** How long to wait for a user or user group to become `active` again, and how often to look. */
 interface WaitSettings {
@@ -188,5 +193,5 @@ class UserDirectory {
   }
 }
 
-export { REAL_CLOCK, ROTATION_TAG, UserDirectory };
+export { createControlPlaneClient, REAL_CLOCK, ROTATION_TAG, UserDirectory };
 export type { Clock, ControlPlaneClient, WaitSettings };
