@@ -138,7 +138,7 @@ class EngineAuthError extends EngineError {
 
 /** Thrown when the server cannot be reached in time (DNS, refused, reset, timeout). */
 class EngineConnectionError extends EngineError {
-  override readonly code = 'ENGINE_UNREACHABLE';
+  override readonly code: string = 'ENGINE_UNREACHABLE';
 }
 
 /** Thrown when TLS cannot be established or verified (untrusted CA, wrong hostname, server without TLS). */
@@ -171,11 +171,28 @@ class RdsLookupError extends RotationError {
   override readonly code = 'RDS_LOOKUP';
 }
 
+/**
+ * Thrown when the server is reachable but turns the login away for now: full (too many connections for the
+ * server, the user or the role), starting up or shutting down, or an API that throttles.
+ */
+class EngineBusyError extends EngineConnectionError {
+  override readonly code = 'ENGINE_BUSY';
+}
+
+/**
+ * Thrown when the server accepted the connection and closed or reset it before the login completed (a restart,
+ * a proxy, or a MongoDB at its connection limit, which closes new connections without a word). The code stays
+ * ENGINE_UNREACHABLE; the class tells a retry that the attempt failed before anything was sent as that user.
+ */
+class EngineConnectionResetError extends EngineConnectionError {}
+
 export {
   AlternateUserConflictError,
   ConfigurationError,
   EngineAuthError,
+  EngineBusyError,
   EngineConnectionError,
+  EngineConnectionResetError,
   EngineError,
   EngineOperationError,
   EngineTimeoutError,

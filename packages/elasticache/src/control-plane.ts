@@ -10,7 +10,7 @@ import {
   type User,
   type UserGroup,
 } from '@aws-sdk/client-elasticache';
-import { type CredentialsRole, EngineConnectionError, EngineOperationError } from '@rotation-lambdas/core';
+import { type CredentialsRole, EngineBusyError, EngineConnectionError, EngineOperationError } from '@rotation-lambdas/core';
 import { driverCause, ENGINE } from './classify-error.js';
 
 /** The slice of the SDK client rotation uses; injectable so unit tests can pass a fake. */
@@ -50,10 +50,20 @@ function isServiceError(error: unknown, name: string): boolean {
   return (error as { name?: unknown } | undefined)?.name === name;
 }
 
+/** The names the API throttles with (the Query protocol's `Throttling`, and the JSON spelling), or HTTP 429. */
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+
+/** Whether the API throttled the call; it reaches the caller only after the SDK's own retries gave up. */
+function isThrottling(error: unknown): boolean {
+  const { name, $metadata } = (error ?? {}) as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+  return (typeof name === 'string' && THROTTLING.has(name)) || $metadata?.httpStatusCode === 429;
+}
+
 /**
  * The ElastiCache users API as rotation needs it, over one session's wait budget: every method throws
- * EngineOperationError (the service answered with an error) or EngineConnectionError (it could not be
- * reached) with a scrubbed SDK error as the cause; request parameters (passwords) never ride along.
+ * EngineOperationError (the service answered with an error), EngineBusyError (it throttled the call after the
+ * SDK's retries) or EngineConnectionError (it could not be reached) with a scrubbed SDK error as the cause;
+ * request parameters (passwords) never ride along.
  */
 class UserDirectory {
   readonly #client: ControlPlaneClient;
@@ -72,6 +82,7 @@ class UserDirectory {
 
   #failure(operation: string, error: unknown): EngineConnectionError | EngineOperationError {
     const options = { cause: driverCause(error), engine: ENGINE };
+    if (isThrottling(error)) return new EngineBusyError(`The ElastiCache API throttled ${operation}`, this.#login, options);
     // An answer from the service carries an HTTP status; a network failure has none.
     if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) {
       return new EngineConnectionError(`The ElastiCache API could not be reached for ${operation}`, this.#login, options);
