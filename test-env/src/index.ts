@@ -51,5 +51,10 @@ export type {
   SecretVersionSnapshot,
 } from './secrets-manager/local-secrets-manager.js';
 export { SERVER_VERSIONS } from './server-versions.js';
+export { runBench } from './bench/run-bench.js';
+export type { BenchOptions, BenchResult } from './bench/run-bench.js';
+export { runScale } from './bench/scale.js';
+export type { ScaleOptions, ScaleResult } from './bench/scale.js';
+export { ensureLambdaNode, LAMBDA_NODE_VERSION, lambdaNodeFlags } from './lambda-node.js';
 export { createTestCertificates } from './tls-certificates.js';
 export type { TestCertificates } from './tls-certificates.js';

@@ -1,11 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENGINE_TARGETS } from '../engine-targets.js';
-import { extractZip, findHandlerZips } from '../handler-zips.js';
+import { extractZip, findHandlerZips, type HandlerZip } from '../handler-zips.js';
 import { startLocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
 import { startCrashProxy } from '../crash-proxy/crash-proxy.js';
-import { measureColdStart } from './cold-init.js';
-import { measureColdRotations, measureWarmRotations } from './rotations.js';
+import { type ColdStart, measureColdStart } from './cold-init.js';
+import type { HandlerProcessOptions } from './handler-process.js';
+import { measurePythonImport, PYTHON_TEMPLATES, type PythonImport } from './python-templates.js';
+import { measureColdRotations, measureWarmRotations, type RotationBench } from './rotations.js';
 import { maximum, median } from './statistics.js';
 
 /** One handler's numbers. */
@@ -18,6 +20,15 @@ interface BenchResult {
     readonly medianImportCpuMs: number;
     readonly medianProcessMs: number;
     readonly medianMaxRssKiB: number;
+  };
+  /** The same measure of the AWS Python template the handler replaces, in the same run; absent without Python. */
+  readonly python?: {
+    readonly template: string;
+    readonly medianImportMs: number;
+    readonly medianImportCpuMs: number;
+    readonly medianMaxRssKiB: number;
+    /** The handler's import CPU time over the template's. */
+    readonly importCpuRatio: number;
   };
   readonly rotation: {
     readonly runs: number;
@@ -40,14 +51,67 @@ interface BenchOptions {
   readonly nodeFlags?: readonly string[];
   /** The checkout whose built zips are measured (default: this one). */
   readonly root?: string;
+  /** The Python interpreter holding the templates' imports (ensurePythonTemplates); without it, no comparison. */
+  readonly python?: string;
   readonly progress: (line: string) => void;
 }
 
+function pythonSummary(handler: string, runs: readonly PythonImport[], nodeImportCpuMs: number): NonNullable<BenchResult['python']> {
+  const medianImportCpuMs = median(runs.map((run) => run.importCpuMs));
+  return {
+    template: PYTHON_TEMPLATES[handler] ?? '',
+    medianImportMs: median(runs.map((run) => run.importMs)),
+    medianImportCpuMs,
+    medianMaxRssKiB: median(runs.map((run) => run.maxRssKiB)),
+    importCpuRatio: nodeImportCpuMs / medianImportCpuMs,
+  };
+}
+
+/** Cold starts of one handler, interleaved with the template's imports so both see the same load on the machine. */
+async function measureImports(
+  options: BenchOptions,
+  zip: HandlerZip,
+  handler: HandlerProcessOptions,
+): Promise<Pick<BenchResult, 'coldInit' | 'python'>> {
+  const cold: ColdStart[] = [];
+  const python: PythonImport[] = [];
+  for (let run = 0; run < options.coldStarts; run++) {
+    cold.push(await measureColdStart(handler));
+    const imported = options.python === undefined ? undefined : await measurePythonImport(options.python, zip.name);
+    if (imported !== undefined) python.push(imported);
+  }
+  const medianImportCpuMs = median(cold.map((run) => run.importCpuMs));
+  return {
+    coldInit: {
+      runs: cold.length,
+      medianImportMs: median(cold.map((run) => run.importMs)),
+      medianImportCpuMs,
+      medianProcessMs: median(cold.map((run) => run.processMs)),
+      medianMaxRssKiB: median(cold.map((run) => run.maxRssKiB)),
+    },
+    ...(python.length === 0 ? {} : { python: pythonSummary(zip.name, python, medianImportCpuMs) }),
+  };
+}
+
+/** Warm rotations in one process, then two rotations with a fresh process per step. */
+async function measureRotations(bench: RotationBench, rotations: number): Promise<BenchResult['rotation']> {
+  const warm = await measureWarmRotations(bench, rotations);
+  const coldRotations = await measureColdRotations(bench, 2);
+  return {
+    runs: warm.samples.length,
+    medianWallMs: median(warm.samples.map((run) => run.wallMs)),
+    peakRssKiB: warm.memory.maxRssKiB,
+    secretsManagerCallsWarm: maximum(warm.samples.map((run) => run.secretsManagerCalls)),
+    secretsManagerCallsCold: maximum(coldRotations.map((run) => run.secretsManagerCalls)),
+    connections: maximum([...warm.samples, ...coldRotations].map((run) => run.connections)),
+  };
+}
+
 /**
- * Benchmarks every built handler zip of the selected engines: zip size, cold init in fresh processes,
- * rotation wall time and peak memory in one warm process, and Secrets Manager calls and database
- * connections per rotation (counted by the local Secrets Manager and by a TCP proxy in front of the server,
- * not reported by the code under test).
+ * Benchmarks every built handler zip of the selected engines: zip size, cold init in fresh processes (beside
+ * the AWS Python template's import when `python` is given), rotation wall time and peak memory in one warm
+ * process, and Secrets Manager calls and database connections per rotation (counted by the local Secrets
+ * Manager and by a TCP proxy in front of the server, not reported by the code under test).
  */
 async function runBench(options: BenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
@@ -66,31 +130,10 @@ async function runBench(options: BenchOptions): Promise<BenchResult[]> {
         env: { SECRETS_MANAGER_ENDPOINT: sm.endpoint },
       };
       options.progress(`${zip.name}: cold starts`);
-      const cold = [];
-      for (let run = 0; run < options.coldStarts; run++) cold.push(await measureColdStart(handler));
+      const imports = await measureImports(options, zip, handler);
       options.progress(`${zip.name}: rotations`);
-      const bench = { sm, target, proxy, strategy: zip.strategy, handler };
-      const warm = await measureWarmRotations(bench, options.rotations);
-      const coldRotations = await measureColdRotations(bench, 2);
-      results.push({
-        handler: zip.name,
-        zipBytes: (await stat(zip.file)).size,
-        coldInit: {
-          runs: cold.length,
-          medianImportMs: median(cold.map((run) => run.importMs)),
-          medianImportCpuMs: median(cold.map((run) => run.importCpuMs)),
-          medianProcessMs: median(cold.map((run) => run.processMs)),
-          medianMaxRssKiB: median(cold.map((run) => run.maxRssKiB)),
-        },
-        rotation: {
-          runs: warm.samples.length,
-          medianWallMs: median(warm.samples.map((run) => run.wallMs)),
-          peakRssKiB: warm.memory.maxRssKiB,
-          secretsManagerCallsWarm: maximum(warm.samples.map((run) => run.secretsManagerCalls)),
-          secretsManagerCallsCold: maximum(coldRotations.map((run) => run.secretsManagerCalls)),
-          connections: maximum([...warm.samples, ...coldRotations].map((run) => run.connections)),
-        },
-      });
+      const rotation = await measureRotations({ sm, target, proxy, strategy: zip.strategy, handler }, options.rotations);
+      results.push({ handler: zip.name, zipBytes: (await stat(zip.file)).size, ...imports, rotation });
     }
   }
   return results;

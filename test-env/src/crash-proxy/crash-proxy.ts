@@ -9,6 +9,10 @@ interface CrashProxy extends AsyncDisposable {
   commands(): string[];
   /** Connections accepted since the last `reset()`: monitor sockets and retries included. */
   connections(): number;
+  /** Client connections open now. */
+  openConnections(): number;
+  /** The most client connections open at once since the last `reset()`. */
+  peakConnections(): number;
   /** Arms a crash after command number `index` (1-based, counted from the last reset); undefined disarms. */
   crashAfter(index: number | undefined): void;
   /** Drops the connection when command `index` arrives, without forwarding it (a server restarting mid-step). */
@@ -39,9 +43,14 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
   let refusing = false;
   let didCrash = false;
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
+  let peak = 0;
 
   const server = createServer((client) => {
     accepted += 1;
+    clients.add(client);
+    peak = Math.max(peak, clients.size);
+    client.on('close', () => clients.delete(client));
     if (refusing) {
       client.destroy();
       return;
@@ -104,6 +113,8 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
         port,
         commands: () => [...seen],
         connections: () => accepted,
+        openConnections: () => clients.size,
+        peakConnections: () => peak,
         crashAfter: (index) => {
           crashAt = index;
           didCrash = false;
@@ -127,6 +138,7 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
           stallIndex = undefined;
           refusing = false;
           didCrash = false;
+          peak = clients.size;
         },
         stop,
         [Symbol.asyncDispose]: stop,
