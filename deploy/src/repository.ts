@@ -21,6 +21,16 @@ function repositoryRoot(from: string = dirname(fileURLToPath(import.meta.url))):
   throw new Error(`No package.json with "workspaces" above ${from}`);
 }
 
+/**
+ * The release version: the root package.json's `version`, which every workspace package carries too
+ * (lockstep). Throws when the root has none.
+ */
+function releaseVersion(root: string = repositoryRoot()): string {
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown };
+  if (typeof version !== 'string') throw new Error(`${join(root, 'package.json')} has no "version"`);
+  return version;
+}
+
 /** The handlers one `package` script bundles; `rotation-bundle --command …` builds a tool, not a handler. */
 function handlersOfScript(script: string, root: string, folder: string): PackagedHandler[] {
   const handlers: PackagedHandler[] = [];
@@ -53,5 +63,5 @@ function packagedHandlers(root: string = repositoryRoot()): PackagedHandler[] {
     });
 }
 
-export { packagedHandlers, repositoryRoot };
+export { packagedHandlers, releaseVersion, repositoryRoot };
 export type { PackagedHandler };

@@ -1,5 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here are CloudFormation Fn::Sub placeholders, not JavaScript ones.
-import { readFileSync } from 'node:fs';
 import {
   FUNCTION_DEFAULTS,
   HANDLER_ENTRY,
@@ -9,12 +8,12 @@ import {
   type PolicyCondition,
   type PolicyResource,
   type PolicyStatementProfile,
+  SUPPORTED_ARCHITECTURES,
   SUPPORTED_RUNTIMES,
 } from '@rotation-lambdas/cdk/handler-profiles';
 import { stringifyTemplate, type TemplateComments, type TemplateValue } from './cfn-yaml.js';
+import { releaseVersion } from './repository.js';
 
-/** The version every template publishes to the Serverless Application Repository: this package's (lockstep versions). */
-const SEMANTIC_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** The project's home and source, as published in the templates' Serverless Application Repository metadata. */
 const PROJECT_URL = 'https://github.com/rotation-lambdas/rotation-lambdas';
 const AUTHOR = 'rotation-lambdas';
@@ -29,9 +28,25 @@ const notEmpty = (value: TemplateValue): TemplateValue => ({ 'Fn::Not': [{ 'Fn::
 /** The rotation function's ARN, built from its name: the role's policy cannot name the function itself without a cycle. */
 const FUNCTION_ARN = sub('arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}');
 
+/** The files a template names, relative to the template: its code, and the README and licence SAR publishes. */
+interface TemplatePaths {
+  readonly codeUri: string;
+  readonly readmeUrl: string;
+  readonly licenseUrl: string;
+}
+
+/** The paths of a template committed in `deploy/`: the zip the bundler writes, the engine README, the root LICENSE. */
+function repositoryPaths(profile: HandlerProfile): TemplatePaths {
+  return {
+    codeUri: `../packages/${profile.engine}/dist/${profile.name}.zip`,
+    readmeUrl: `../packages/${profile.engine}/README.md`,
+    licenseUrl: '../LICENSE',
+  };
+}
+
 /** The template's path of the handler's zip, relative to `deploy/`, as the bundler writes it. */
 function codeUri(profile: HandlerProfile): string {
-  return `../packages/${profile.engine}/dist/${profile.name}.zip`;
+  return repositoryPaths(profile).codeUri;
 }
 
 function parameters(profile: HandlerProfile): Record<string, TemplateValue> {
@@ -77,13 +92,21 @@ function parameters(profile: HandlerProfile): Record<string, TemplateValue> {
     ? {
         masterSecretArn: {
           Type: 'String',
-          AllowedPattern: '^arn:aws[a-z-]*:secretsmanager:.+$',
-          Description: 'ARN of the master secret: a user that may create <user>_clone and change both passwords. The rotated secret names it in its masterarn field.',
+          AllowedPattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$',
+          Description:
+            'ARN of the master secret, full or partial (without the six-character suffix): a user that may create <user>_clone and change both passwords. The rotated secret names it in its masterarn field.',
         },
         masterSecretKmsKeyArn: {
           Type: 'String',
           Default: '',
           Description: 'ARN of the customer managed KMS key that encrypts the master secret. Empty: aws/secretsmanager.',
+        },
+        adoptExistingUser: {
+          Type: 'String',
+          Default: 'false',
+          AllowedValues: ['false', 'true'],
+          Description:
+            'ADOPT_EXISTING_USER: take over an existing <user>_clone that rotation did not create, e.g. one made by AWS rotation functions. Set true for the first rotation after a migration, then back to false.',
         },
       }
     : {};
@@ -91,6 +114,12 @@ function parameters(profile: HandlerProfile): Record<string, TemplateValue> {
     ...common,
     ...alternating,
     runtime: { Type: 'String', Default: FUNCTION_DEFAULTS.runtime, AllowedValues: [...SUPPORTED_RUNTIMES], Description: 'Lambda runtime.' },
+    architecture: {
+      Type: 'String',
+      Default: FUNCTION_DEFAULTS.architecture,
+      AllowedValues: [...SUPPORTED_ARCHITECTURES],
+      Description: 'Instruction set of the function; the zip is pure JavaScript and runs on both.',
+    },
     passwordLength: {
       Type: 'Number',
       Default: profile.passwordLength,
@@ -106,29 +135,38 @@ function parameters(profile: HandlerProfile): Record<string, TemplateValue> {
 function conditions(profile: HandlerProfile): Record<string, TemplateValue> {
   return {
     HasEndpoint: notEmpty(ref('endpoint')),
-    HasVpc: notEmpty({ 'Fn::Join': ['', ref('vpcSubnetIds')] }),
+    // Lambda needs both lists for a VPC configuration: one without the other would fail at deploy time.
+    HasVpc: { 'Fn::And': [notEmpty({ 'Fn::Join': ['', ref('vpcSubnetIds')] }), notEmpty({ 'Fn::Join': ['', ref('vpcSecurityGroupIds')] })] },
     HasKmsKey: notEmpty(ref('kmsKeyArn')),
     ...(profile.needsMasterSecret ? { HasMasterSecretKmsKey: notEmpty(ref('masterSecretKmsKeyArn')) } : {}),
   };
 }
 
+const elastiCache = (type: string): TemplateValue => sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:${type}:*`);
+
 /** How one profile resource is written in the template, and the condition under which it exists. */
-function resourceOf(kind: PolicyResource): { value: TemplateValue; when?: string } {
+function resourceOf(kind: PolicyResource): { values: TemplateValue[]; when?: string } {
   switch (kind) {
     case 'rotated-secrets':
-      return { value: sub('arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*') };
+      return { values: [sub('arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*')] };
     case 'master-secret':
-      return { value: ref('masterSecretArn') };
+      // A full ARN matches itself; a partial one (no six-character suffix) matches with "-??????", as
+      // Secrets Manager's IAM guide advises. CloudFormation cannot tell them apart, so both are listed.
+      return { values: [ref('masterSecretArn'), sub('${masterSecretArn}-??????')] };
     case 'kms-key':
-      return { value: ref('kmsKeyArn'), when: 'HasKmsKey' };
+      return { values: [ref('kmsKeyArn')], when: 'HasKmsKey' };
     case 'master-kms-key':
-      return { value: ref('masterSecretKmsKeyArn'), when: 'HasMasterSecretKmsKey' };
+      return { values: [ref('masterSecretKmsKeyArn')], when: 'HasMasterSecretKmsKey' };
     case 'any':
-      return { value: '*' };
+      return { values: ['*'] };
     case 'elasticache-users':
-      return { value: sub('arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:user:*') };
+      return { values: [elastiCache('user')] };
     case 'elasticache-user-groups':
-      return { value: sub('arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:usergroup:*') };
+      return { values: [elastiCache('usergroup')] };
+    case 'elasticache-replication-groups':
+      return { values: [elastiCache('replicationgroup')] };
+    case 'elasticache-serverless-caches':
+      return { values: [elastiCache('serverlesscache')] };
   }
 }
 
@@ -143,11 +181,12 @@ function conditionOf(condition: PolicyCondition): TemplateValue {
 
 function statementOf(statement: PolicyStatementProfile): TemplateValue {
   const resources = statement.resources.map(resourceOf);
+  const values = resources.flatMap((resource) => resource.values);
   const body: Record<string, TemplateValue> = {
     Sid: statement.sid,
     Effect: 'Allow',
     Action: [...statement.actions],
-    Resource: resources.length === 1 && resources[0] !== undefined ? resources[0].value : resources.map((resource) => resource.value),
+    Resource: values.length === 1 && values[0] !== undefined ? values[0] : values,
     ...(statement.condition === undefined ? {} : { Condition: conditionOf(statement.condition) }),
   };
   const when = resources.find((resource) => resource.when !== undefined)?.when;
@@ -158,17 +197,17 @@ function managedPolicy(name: string): TemplateValue {
   return sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
 }
 
-function resources(profile: HandlerProfile): Record<string, TemplateValue> {
+function resources(profile: HandlerProfile, paths: TemplatePaths): Record<string, TemplateValue> {
   return {
     RotationLambda: {
       Type: 'AWS::Serverless::Function',
       Properties: {
         FunctionName: ref('functionName'),
         Description: profile.description,
-        CodeUri: codeUri(profile),
+        CodeUri: paths.codeUri,
         Handler: HANDLER_ENTRY,
         Runtime: ref('runtime'),
-        Architectures: [FUNCTION_DEFAULTS.architecture],
+        Architectures: [ref('architecture')],
         MemorySize: ref('memorySize'),
         Timeout: ref('timeout'),
         Role: { 'Fn::GetAtt': ['RotationLambdaRole', 'Arn'] },
@@ -178,6 +217,8 @@ function resources(profile: HandlerProfile): Record<string, TemplateValue> {
             EXCLUDE_CHARACTERS: ref('excludeCharacters'),
             PASSWORD_LENGTH: ref('passwordLength'),
             NODE_EXTRA_CA_CERTS: LAMBDA_CA_BUNDLE,
+            // The master the rotated secrets' masterarn must name, and the migration switch.
+            ...(profile.needsMasterSecret ? { MASTER_SECRET_ARN: ref('masterSecretArn'), ADOPT_EXISTING_USER: ref('adoptExistingUser') } : {}),
           },
         },
         VpcConfig: ifThen('HasVpc', { SubnetIds: ref('vpcSubnetIds'), SecurityGroupIds: ref('vpcSecurityGroupIds') }),
@@ -213,8 +254,8 @@ function resources(profile: HandlerProfile): Record<string, TemplateValue> {
   };
 }
 
-/** The SAM template of one handler, as data with long-form intrinsics. */
-function buildTemplate(profile: HandlerProfile): Record<string, TemplateValue> {
+/** The SAM template of one handler, as data with long-form intrinsics; `paths` default to the repository's. */
+function buildTemplate(profile: HandlerProfile, paths: TemplatePaths = repositoryPaths(profile)): Record<string, TemplateValue> {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Transform: 'AWS::Serverless-2016-10-31',
@@ -225,16 +266,17 @@ function buildTemplate(profile: HandlerProfile): Record<string, TemplateValue> {
         Description: profile.description,
         Author: AUTHOR,
         SpdxLicenseId: 'MIT-0',
-        ReadmeUrl: `../packages/${profile.engine}/README.md`,
+        LicenseUrl: paths.licenseUrl,
+        ReadmeUrl: paths.readmeUrl,
         Labels: [...profile.labels],
         HomePageUrl: PROJECT_URL,
-        SemanticVersion: SEMANTIC_VERSION,
+        SemanticVersion: releaseVersion(),
         SourceCodeUrl: `${PROJECT_URL}/tree/main/packages/${profile.engine}`,
       },
     },
     Parameters: parameters(profile),
     Conditions: conditions(profile),
-    Resources: resources(profile),
+    Resources: resources(profile, paths),
     Outputs: {
       RotationLambdaARN: { Description: 'ARN of the rotation function, for rotate-secret --rotation-lambda-arn.', Value: { 'Fn::GetAtt': ['RotationLambda', 'Arn'] } },
     },
@@ -243,12 +285,14 @@ function buildTemplate(profile: HandlerProfile): Record<string, TemplateValue> {
 
 const DOCS = 'https://docs.aws.amazon.com';
 
-function comments(profile: HandlerProfile): TemplateComments {
+function comments(profile: HandlerProfile, released: boolean): TemplateComments {
   return {
     header: [
-      `${profile.title}: deploy/${profile.name}.yaml`,
+      `${profile.title}: ${released ? `${profile.name}.yaml, rotation-lambdas ${releaseVersion()}` : `deploy/${profile.name}.yaml`}`,
       'Generated from packages/cdk/src/handler-profiles.ts by deploy/src/generate-templates.ts; do not edit by hand.',
-      `Deploy: npm run build, then sam deploy --guided --template-file deploy/${profile.name}.yaml --capabilities CAPABILITY_IAM`,
+      released
+        ? `Deploy: sam deploy --guided --template-file ${profile.name}.yaml --capabilities CAPABILITY_IAM (from the release directory)`
+        : `Deploy: npm run build, then sam deploy --guided --template-file deploy/${profile.name}.yaml --capabilities CAPABILITY_IAM`,
     ].join('\n'),
     sections: {
       Metadata: `Serverless Application Repository metadata: ${DOCS}/serverlessrepo/latest/devguide/serverlessrepo-how-to-publish.html`,
@@ -262,9 +306,13 @@ function comments(profile: HandlerProfile): TemplateComments {
   };
 }
 
-/** The committed YAML of one handler's SAM template (`deploy/<name>.yaml`): deterministic, comments included. */
-function renderTemplate(profile: HandlerProfile): string {
-  return stringifyTemplate(buildTemplate(profile), comments(profile));
+/**
+ * The YAML of one handler's SAM template, deterministic, comments included: the committed `deploy/<name>.yaml`
+ * by default, or with `paths` the release's copy, whose CodeUri names the released zip beside it.
+ */
+function renderTemplate(profile: HandlerProfile, paths?: TemplatePaths): string {
+  return stringifyTemplate(buildTemplate(profile, paths), comments(profile, paths !== undefined));
 }
 
-export { buildTemplate, codeUri, renderTemplate };
+export { buildTemplate, codeUri, renderTemplate, repositoryPaths };
+export type { TemplatePaths };

@@ -11,7 +11,7 @@ import { ensureCfnLint } from '@rotation-lambdas/test-env';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTemplate } from '../src/cfn-yaml.js';
 import { templatePath } from '../src/generate-templates.js';
-import { packagedHandlers, repositoryRoot } from '../src/repository.js';
+import { packagedHandlers, releaseVersion, repositoryRoot } from '../src/repository.js';
 import { buildTemplate, renderTemplate } from '../src/sam-template.js';
 
 const run = promisify(execFile);
@@ -20,8 +20,8 @@ const deployDir = join(root, 'deploy');
 
 /** The AWS SAR rotation apps' parameter names, which every template keeps (issue #6). */
 const SAR_PARAMETERS = ['endpoint', 'functionName', 'invokingServicePrincipal', 'vpcSubnetIds', 'vpcSecurityGroupIds', 'kmsKeyArn', 'excludeCharacters'];
-const ALTERNATING_PARAMETERS = ['masterSecretArn', 'masterSecretKmsKeyArn'];
-const OUR_PARAMETERS = ['runtime', 'passwordLength', 'memorySize', 'timeout'];
+const ALTERNATING_PARAMETERS = ['masterSecretArn', 'masterSecretKmsKeyArn', 'adoptExistingUser'];
+const OUR_PARAMETERS = ['runtime', 'architecture', 'passwordLength', 'memorySize', 'timeout'];
 
 interface Statement {
   readonly Sid: string;
@@ -33,7 +33,7 @@ interface Statement {
 /** The committed template of a handler, parsed, with the helpers the assertions need. */
 function committed(name: string) {
   const template = parseTemplate(readFileSync(templatePath(name, root), 'utf8')) as {
-    Parameters: Record<string, { Default?: unknown; AllowedValues?: unknown[] }>;
+    Parameters: Record<string, { Default?: unknown; AllowedValues?: unknown[]; AllowedPattern?: string }>;
     Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     Metadata: Record<string, Record<string, unknown>>;
     Outputs: Record<string, unknown>;
@@ -76,6 +76,7 @@ describe('SAM templates', () => {
     for (const parameter of [...SAR_PARAMETERS, ...OUR_PARAMETERS]) expect(Parameters, parameter).toHaveProperty(parameter);
     for (const parameter of ALTERNATING_PARAMETERS) expect(parameter in Parameters, parameter).toBe(profile.needsMasterSecret);
     expect(Parameters.runtime).toMatchObject({ Default: 'nodejs22.x', AllowedValues: ['nodejs22.x', 'nodejs24.x'] });
+    expect(Parameters.architecture).toMatchObject({ Default: 'arm64', AllowedValues: ['arm64', 'x86_64'] });
     expect(Parameters.excludeCharacters?.Default).toBe(profile.excludeCharacters);
     expect(Parameters.passwordLength?.Default).toBe(profile.passwordLength);
   });
@@ -91,10 +92,21 @@ describe('SAM templates', () => {
     });
     const master = statements.find((statement) => statement.Sid === 'ReadMasterSecret');
     expect(master === undefined, 'master secret statement').toBe(!profile.needsMasterSecret);
-    if (master) expect(master.Resource).toEqual({ Ref: 'masterSecretArn' });
+    // A full ARN matches the first; a partial ARN (no random suffix) the second, as the IAM guide for Secrets Manager advises.
+    if (master) expect(master.Resource).toEqual([{ Ref: 'masterSecretArn' }, { 'Fn::Sub': '${masterSecretArn}-??????' }]);
     const rdsEngine = ['postgres', 'mysql', 'documentdb'].includes(profile.engine);
     expect(actions.filter((action) => action.startsWith('rds:')).length > 0, 'rds').toBe(rdsEngine && profile.needsMasterSecret);
     expect(actions.filter((action) => action.startsWith('elasticache:')).length > 0, 'elasticache').toBe(profile.engine === 'elasticache');
+    if (profile.engine === 'elasticache') {
+      expect(statements.find((statement) => statement.Sid === 'DescribeElastiCacheCaches')).toMatchObject({
+        Action: ['elasticache:DescribeReplicationGroups', 'elasticache:DescribeServerlessCaches'],
+        Resource: [
+          { 'Fn::Sub': 'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:replicationgroup:*' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:serverlesscache:*' },
+        ],
+      });
+      expect(actions.includes('elasticache:AddTagsToResource'), 'tag on create').toBe(profile.needsMasterSecret);
+    }
     for (const statement of statements) {
       if (statement.Resource === '*') expect(statement.Action, statement.Sid).toSatisfy((list: string[]) => list.every((a) => /^(secretsmanager:GetRandomPassword|rds:Describe)/.test(a)));
     }
@@ -107,10 +119,42 @@ describe('SAM templates', () => {
     expect(fn.Environment.Variables.SECRETS_MANAGER_ENDPOINT).toEqual({ 'Fn::If': ['HasEndpoint', { Ref: 'endpoint' }, { Ref: 'AWS::NoValue' }] });
     expect(fn.Environment.Variables.NODE_EXTRA_CA_CERTS).toBe('/var/runtime/ca-cert.pem');
     expect((fn.VpcConfig as { 'Fn::If': unknown[] })['Fn::If'][0]).toBe('HasVpc');
+    // A VPC needs subnets and security groups both: either list empty leaves the function outside.
+    expect((template as unknown as { Conditions: Record<string, unknown> }).Conditions.HasVpc).toEqual({
+      'Fn::And': [
+        { 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', { Ref: 'vpcSubnetIds' }] }, ''] }] },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', { Ref: 'vpcSecurityGroupIds' }] }, ''] }] },
+      ],
+    });
     const role = template.Resources.RotationLambdaRole?.Properties as { ManagedPolicyArns: unknown[]; Policies: { PolicyDocument: { Statement: unknown[] } }[] };
     expect(JSON.stringify(role.ManagedPolicyArns[1])).toMatch(/^\{"Fn::If":\["HasVpc",.*AWSLambdaVPCAccessExecutionRole/);
     const kms = role.Policies[0]?.PolicyDocument.Statement.filter((statement) => JSON.stringify(statement).includes('kms:'));
     for (const statement of kms ?? []) expect(JSON.stringify(statement)).toMatch(/^\{"Fn::If":\["Has(MasterSecret)?KmsKey"/);
+  });
+
+  it.each(HANDLER_PROFILES.map((profile) => [profile.name, profile] as const))('%s: architecture, master secret and adoption settings reach the function', (name, profile) => {
+    const { template } = committed(name);
+
+    const fn = template.Resources.RotationLambda?.Properties as { Architectures: unknown; Environment: { Variables: Record<string, unknown> } };
+    expect(fn.Architectures).toEqual([{ Ref: 'architecture' }]);
+    const variables = fn.Environment.Variables;
+    if (profile.needsMasterSecret) {
+      expect(variables).toMatchObject({ MASTER_SECRET_ARN: { Ref: 'masterSecretArn' }, ADOPT_EXISTING_USER: { Ref: 'adoptExistingUser' } });
+      expect(template.Parameters.adoptExistingUser).toMatchObject({ Default: 'false', AllowedValues: ['false', 'true'] });
+    } else {
+      expect(Object.keys(variables)).not.toEqual(expect.arrayContaining(['MASTER_SECRET_ARN']));
+      expect(Object.keys(variables)).not.toEqual(expect.arrayContaining(['ADOPT_EXISTING_USER']));
+    }
+  });
+
+  it('accepts a full or a partial master secret ARN, and nothing else', () => {
+    const pattern = new RegExp(String(committed('postgres-alternating-users').template.Parameters.masterSecretArn?.AllowedPattern));
+
+    expect(pattern.test('arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/master-AbCdEf')).toBe(true);
+    expect(pattern.test('arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/master')).toBe(true);
+    expect(pattern.test('arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:master')).toBe(true);
+    expect(pattern.test('prod/master')).toBe(false);
+    expect(pattern.test('arn:aws:secretsmanager:us-east-1:123456789012:secret:')).toBe(false);
   });
 
   it.each(HANDLER_PROFILES.map((profile) => [profile.name, profile] as const))('%s: invoke permission, output and SAR metadata', (name, profile) => {
@@ -127,7 +171,8 @@ describe('SAM templates', () => {
     });
     expect(template.Outputs).toHaveProperty('RotationLambdaARN');
     const sar = template.Metadata['AWS::ServerlessRepo::Application'] ?? {};
-    expect(sar).toMatchObject({ Name: `rotation-lambdas-${name}`, SpdxLicenseId: 'MIT-0', SemanticVersion: '0.1.0' });
+    expect(sar).toMatchObject({ Name: `rotation-lambdas-${name}`, SpdxLicenseId: 'MIT-0', SemanticVersion: releaseVersion(root), LicenseUrl: '../LICENSE' });
+    expect(existsSync(resolve(deployDir, String(sar.LicenseUrl))), 'LicenseUrl').toBe(true);
     for (const field of ['Description', 'Author', 'Labels', 'HomePageUrl', 'SourceCodeUrl']) expect(sar, field).toHaveProperty(field);
     expect(existsSync(resolve(deployDir, String(sar.ReadmeUrl))), 'ReadmeUrl').toBe(true);
     expect(String(sar.ReadmeUrl)).toBe(`../packages/${profile.engine}/README.md`);

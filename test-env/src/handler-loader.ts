@@ -1,7 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
+/** The part of the Lambda context object a rotation handler reads. */
+interface LambdaContextStub {
+  readonly awsRequestId: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  getRemainingTimeInMillis(): number;
+}
+
 /** A rotation Lambda handler as Secrets Manager calls it. */
-type RotationLambda = (event: unknown) => Promise<unknown>;
+type RotationLambda = (event: unknown, context?: LambdaContextStub) => Promise<unknown>;
+
+/** The context Lambda passes an invocation of a function with `timeoutMs`, its clock starting now. */
+function lambdaContext(timeoutMs: number, functionName = 'rotation'): LambdaContextStub {
+  const ends = Date.now() + timeoutMs;
+  return {
+    awsRequestId: randomUUID(),
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '128',
+    getRemainingTimeInMillis: () => Math.max(0, ends - Date.now()),
+  };
+}
 
 /** Environment for one handler instance; undefined removes a variable. */
 type HandlerEnvironment = Readonly<Record<string, string | undefined>>;
@@ -34,5 +58,5 @@ async function loadHandler(bundleFile: string, env: HandlerEnvironment = {}): Pr
   }
 }
 
-export { loadHandler };
-export type { HandlerEnvironment, RotationLambda };
+export { lambdaContext, loadHandler };
+export type { HandlerEnvironment, LambdaContextStub, RotationLambda };

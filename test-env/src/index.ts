@@ -1,3 +1,5 @@
+export { startBlackHole } from './aws/black-hole.js';
+export type { BlackHole } from './aws/black-hole.js';
 export { captureOutput, jsonLines } from './output-capture.js';
 export type { Captured } from './output-capture.js';
 export { containerRuntimeAvailable } from './container-runtime.js';
@@ -32,7 +34,13 @@ export type { MysqlTarget, MysqlTargetOptions } from './fixtures/mysql-target.js
 export { ENGINE_TARGETS, installedEngines, selectedEngines } from './engine-targets.js';
 export { runDemo } from './demo/run-demo.js';
 export type { DemoOptions, DemoResult } from './demo/run-demo.js';
-export { loadHandler } from './handler-loader.js';
+export { EmulatedFunctionError, startEmulatedLambda } from './lambda-runtime/emulated-lambda.js';
+export type { EmulatedLambda, EmulatedLambdaOptions } from './lambda-runtime/emulated-lambda.js';
+export { LAMBDA_MIN_MEMORY_MB, lambdaNodeOptions } from './lambda-runtime/lambda-node-flags.js';
+export { ensureLambdaNodeRuntimes, LAMBDA_NODE_MAJORS } from './lambda-runtime/lambda-node-runtimes.js';
+export type { LambdaNodeMajor, LambdaNodeRuntimes } from './lambda-runtime/lambda-node-runtimes.js';
+export { ensureRuntimeInterfaceEmulator, RUNTIME_INTERFACE_EMULATOR } from './lambda-runtime/runtime-interface-emulator.js';
+export { lambdaContext, loadHandler } from './handler-loader.js';
 export type { HandlerEnvironment, RotationLambda } from './handler-loader.js';
 export { errorText, LeakDetector } from './leak-detector.js';
 export { startPostgres } from './postgres.js';
@@ -43,10 +51,11 @@ export { startLocalRds } from './rds/local-rds.js';
 export type { LocalRds, LocalRdsOptions, RdsClusterMemberSpec, RdsClusterSpec, RdsFault, RdsInstanceSpec } from './rds/local-rds.js';
 export { RotationDriver, STEPS } from './rotation-driver.js';
 export type { InvocationObserver, RotationDriverOptions, RotationOutcome, StepOutcome } from './rotation-driver.js';
-export { startLocalSecretsManager } from './secrets-manager/local-secrets-manager.js';
+export { pendingAfterRotationFromEnv, startLocalSecretsManager } from './secrets-manager/local-secrets-manager.js';
 export type {
   LocalSecretsManager,
   LocalSecretsManagerOptions,
+  PendingAfterRotation,
   SecretsManagerFault,
   SecretVersionSnapshot,
 } from './secrets-manager/local-secrets-manager.js';

@@ -43,5 +43,22 @@ async function installOnce(options: InstallOnceOptions): Promise<void> {
   }
 }
 
-export { installOnce };
+/**
+ * `make` run at most once per process while it succeeds: every caller shares its promise. A failure is
+ * forgotten, so the next call tries again.
+ */
+function onceUntilFailure<T>(make: () => Promise<T>): () => Promise<T> {
+  let shared: Promise<T> | undefined;
+  return () => {
+    if (shared === undefined) {
+      shared = make();
+      shared.catch(() => {
+        shared = undefined;
+      });
+    }
+    return shared;
+  };
+}
+
+export { installOnce, onceUntilFailure };
 export type { InstallOnceOptions };

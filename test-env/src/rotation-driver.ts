@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DescribeSecretCommand, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RotationStep } from '@rotation-lambdas/core';
 import { captureOutput } from './output-capture.js';
-import type { RotationLambda } from './handler-loader.js';
+import { lambdaContext, type RotationLambda } from './handler-loader.js';
 
 /** The four steps in the order the service invokes them. */
 const STEPS: readonly RotationStep[] = [
@@ -40,7 +40,12 @@ interface RotationDriverOptions {
   readonly handler: RotationLambda;
   readonly lambdaArn?: string;
   readonly observe?: InvocationObserver;
+  /** The function's timeout: each invocation gets a Lambda context counting down from it (30 s, the templates' default). */
+  readonly timeoutMs?: number;
 }
+
+/** The templates' function timeout. */
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * Plays Secrets Manager's part in a rotation: RotateSecret (which stages an empty AWSPENDING version under a
@@ -114,7 +119,8 @@ class RotationDriver {
   /** Invokes the handler with a raw event. */
   async invokeEvent(event: unknown, handler: RotationLambda = this.#options.handler): Promise<StepOutcome> {
     const started = performance.now();
-    const captured = await captureOutput(() => handler(event));
+    const context = lambdaContext(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const captured = await captureOutput(() => handler(event, context));
     const step = ((event as { Step?: unknown } | null)?.Step ?? 'unknown') as RotationStep;
     const outcome: StepOutcome = {
       step,

@@ -1,16 +1,14 @@
-import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { type BuildOptions, build } from 'esbuild';
-import yazl from 'yazl';
-import { buildHandlerFiles } from './handler-build.js';
+import { buildHandlerFiles, CHUNK_FILE } from './handler-build.js';
+import { packageVersion, VERSION_GLOBAL, type VersionInfo } from './release-version.js';
+import { readSbom, sbomPlugin } from './sbom.js';
+import { renderNotices } from './third-party-notices.js';
+import { readZip, writeZip, zipEntryTime } from './zip.js';
 
 /** The Lambda runtimes the handlers are built for: nodejs22.x and nodejs24.x, so syntax up to Node 22. */
 const TARGET = 'node22';
-
-/** Fixed timestamp for every zip entry (the DOS epoch), so the same commit gives byte-identical zips. */
-const ZIP_MTIME = new Date('1980-01-01T00:00:00Z');
 
 /**
  * ESM bundles of CommonJS drivers call `require` for Node built-ins; ESM has no `require`, so the bundle
@@ -31,6 +29,9 @@ const SHARED: BuildOptions = {
   logLevel: 'warning',
 };
 
+/** The handler inside every zip: `index.mjs` exporting `handler`. */
+const HANDLER_ENTRY = 'index.handler';
+
 /** One handler to bundle: `src/<strategy>.ts` of engine `<engine>`. */
 interface HandlerEntry {
   readonly engine: string;
@@ -45,17 +46,36 @@ interface BundleResult {
   readonly bundleBytes: number;
 }
 
-/** Files of the bundle directory that go into the zip: the code and the bundled packages' licence notices. */
-const ZIPPED = /^(index|chunk-[A-Z0-9]+)\.mjs(\.LEGAL\.txt)?$/;
+/** Files of a handler's bundle directory besides the code: its SBOM, its notices and its version. */
+const SBOM_FILE = 'sbom.cdx.json';
+const NOTICES_FILE = 'THIRD-PARTY-NOTICES.txt';
+const VERSION_FILE = 'version.json';
 
-async function writeZip(directory: string, zipFile: string): Promise<void> {
-  const zip = new yazl.ZipFile();
-  const files = (await readdir(directory)).filter((file) => ZIPPED.test(file)).sort();
-  for (const file of files) {
-    zip.addBuffer(await readFile(join(directory, file)), file, { mtime: ZIP_MTIME, mode: 0o100644, compress: true });
-  }
-  zip.end();
-  await pipeline(zip.outputStream, createWriteStream(zipFile));
+/** The esbuild options that stamp a bundle with its release: the version global, and the SBOM plugin. */
+function releaseOptions(version: string, sbomFile: string): BuildOptions {
+  return { define: { [VERSION_GLOBAL]: JSON.stringify(version) }, plugins: [sbomPlugin(sbomFile)] };
+}
+
+/**
+ * Writes the bundle's notices (from the SBOM the build wrote) and its version.json beside the code, then
+ * the zip: `index.mjs` and the chunks it loads, `THIRD-PARTY-NOTICES.txt` and `version.json`. The SBOM and
+ * the source maps stay out.
+ */
+async function writeHandlerZip(directory: string, zipFile: string, info: VersionInfo): Promise<void> {
+  const notices = renderNotices(await readSbom(join(directory, SBOM_FILE)), `rotation-lambdas ${info.name} ${info.version}`);
+  const version = `${JSON.stringify(info, null, 2)}\n`;
+  await writeFile(join(directory, NOTICES_FILE), notices);
+  await writeFile(join(directory, VERSION_FILE), version);
+  const chunks = (await readdir(directory)).filter((file) => CHUNK_FILE.test(file));
+  await writeZip(
+    [
+      { name: 'index.mjs', data: await readFile(join(directory, 'index.mjs')) },
+      ...(await Promise.all(chunks.map(async (chunk) => ({ name: chunk, data: await readFile(join(directory, chunk)) })))),
+      { name: NOTICES_FILE, data: Buffer.from(notices) },
+      { name: VERSION_FILE, data: Buffer.from(version) },
+    ],
+    zipFile,
+  );
 }
 
 /** Where a bundle goes: `outDir` (default `<packageDir>/dist`) receives `<name>/` and `<name>.zip`. */
@@ -76,10 +96,12 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry, options:
   const name = `${handler.engine}-${strategy}`;
   const distDir = options.outDir ?? join(packageDir, 'dist');
   const outDir = join(distDir, name);
+  const version = await packageVersion(packageDir);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const bundleBytes = await buildHandlerFiles(packageDir, handler.entry, outDir, {
     ...SHARED,
+    ...releaseOptions(version, SBOM_FILE),
     // The map stays beside the zip, not in it: with it mysql2 or mongodb alone would exceed the 600 KB budget.
     sourcemap: 'external',
     sourcesContent: false,
@@ -87,7 +109,7 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry, options:
     banner: { js: REQUIRE_BANNER },
   });
   const zipFile = join(distDir, `${name}.zip`);
-  await writeZip(outDir, zipFile);
+  await writeHandlerZip(outDir, zipFile, { name, version, engine: handler.engine, strategy, handler: HANDLER_ENTRY });
   return { name, zipFile, zipBytes: (await stat(zipFile)).size, bundleBytes };
 }
 
@@ -103,13 +125,16 @@ async function bundleCommand(packageDir: string, entry: string, name: string, ex
     entryPoints: [entry],
     outfile,
     ...SHARED,
+    ...releaseOptions(await packageVersion(packageDir), `${name}.cdx.json`),
     sourcemap: 'linked',
     external: [...external],
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_BANNER}` },
   });
   await chmod(outfile, 0o755);
+  const sbom = await readSbom(join(packageDir, 'dist', `${name}.cdx.json`));
+  await writeFile(join(packageDir, 'dist', `${name}.${NOTICES_FILE}`), renderNotices(sbom, `${name} ${await packageVersion(packageDir)}`));
   return outfile;
 }
 
-export { bundleCommand, bundleHandler, TARGET, ZIP_MTIME };
+export { bundleCommand, bundleHandler, HANDLER_ENTRY, NOTICES_FILE, readZip, SBOM_FILE, TARGET, VERSION_FILE, writeZip, zipEntryTime };
 export type { BundleOptions, BundleResult, HandlerEntry };

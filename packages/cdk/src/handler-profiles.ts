@@ -10,7 +10,8 @@ type RotationStrategy = 'single-user' | 'alternating-users';
  * - `master-secret`: the master secret of alternating users;
  * - `kms-key`, `master-kms-key`: the customer managed keys of the rotated and the master secret, when given;
  * - `any`: `*` (actions without resource-level permissions);
- * - `elasticache-users`, `elasticache-user-groups`: every ElastiCache user / user group of the account and region.
+ * - `elasticache-users`, `elasticache-user-groups`: every ElastiCache user / user group of the account and region;
+ * - `elasticache-replication-groups`, `elasticache-serverless-caches`: every ElastiCache cache of the account and region.
  */
 type PolicyResource =
   | 'rotated-secrets'
@@ -19,7 +20,9 @@ type PolicyResource =
   | 'master-kms-key'
   | 'any'
   | 'elasticache-users'
-  | 'elasticache-user-groups';
+  | 'elasticache-user-groups'
+  | 'elasticache-replication-groups'
+  | 'elasticache-serverless-caches';
 
 /**
  * A condition a statement carries: `allow-rotation-lambda-arn` limits secrets to those whose rotation function
@@ -68,8 +71,11 @@ const SUPPORTED_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
 /** The handler inside every zip: `index.mjs` exporting `handler`. */
 const HANDLER_ENTRY = 'index.handler';
 
+/** The instruction sets a zip runs on (pure JavaScript, so both); the first is the default. */
+const SUPPORTED_ARCHITECTURES = ['arm64', 'x86_64'] as const;
+
 /** Function settings shared by every template and the construct. */
-const FUNCTION_DEFAULTS = { runtime: SUPPORTED_RUNTIMES[0], architecture: 'arm64', timeoutSeconds: 30, memoryMiB: 256 } as const;
+const FUNCTION_DEFAULTS = { runtime: SUPPORTED_RUNTIMES[0], architecture: SUPPORTED_ARCHITECTURES[0], timeoutSeconds: 30, memoryMiB: 256 } as const;
 
 /** The Lambda runtime's Amazon CA bundle, which holds the RDS, DocumentDB and ElastiCache certificate authorities. */
 const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
@@ -98,6 +104,8 @@ const ELASTICACHE_ALTERNATING_USER_ACTIONS = [
   'elasticache:ModifyUserGroup',
 ] as const;
 const ELASTICACHE_USER_GROUP_ACTIONS = ['elasticache:DescribeUserGroups', 'elasticache:ModifyUserGroup'] as const;
+/** Both ElastiCache handlers check that a secret's user_arn belongs to the cache behind its host. */
+const ELASTICACHE_CACHE_ACTIONS = ['elasticache:DescribeReplicationGroups', 'elasticache:DescribeServerlessCaches'] as const;
 
 interface EngineFacts {
   readonly title: string;
@@ -209,6 +217,8 @@ function statementsFor(engine: RotationEngine, facts: EngineFacts, strategy: Rot
         'secretsmanager:GetSecretValue',
         'secretsmanager:PutSecretValue',
         'secretsmanager:UpdateSecretVersionStage',
+        // Alternating users read older versions for the ownership proof (a secret re-applied by infrastructure code).
+        ...(alternating ? ['secretsmanager:ListSecretVersionIds'] : []),
       ],
       resources: ['rotated-secrets'],
       condition: 'allow-rotation-lambda-arn',
@@ -239,6 +249,11 @@ function statementsFor(engine: RotationEngine, facts: EngineFacts, strategy: Rot
     if (alternating) {
       statements.push({ sid: 'ManageElastiCacheUserGroups', actions: [...ELASTICACHE_USER_GROUP_ACTIONS], resources: ['elasticache-user-groups'] });
     }
+    statements.push({
+      sid: 'DescribeElastiCacheCaches',
+      actions: [...ELASTICACHE_CACHE_ACTIONS],
+      resources: ['elasticache-replication-groups', 'elasticache-serverless-caches'],
+    });
   }
   return statements;
 }
@@ -284,5 +299,14 @@ function handlerProfile(engine: RotationEngine, strategy: RotationStrategy): Han
   return profile;
 }
 
-export { FUNCTION_DEFAULTS, HANDLER_ENTRY, HANDLER_PROFILES, handlerProfile, LAMBDA_CA_BUNDLE, MANAGED_POLICIES, SUPPORTED_RUNTIMES };
+export {
+  FUNCTION_DEFAULTS,
+  HANDLER_ENTRY,
+  HANDLER_PROFILES,
+  handlerProfile,
+  LAMBDA_CA_BUNDLE,
+  MANAGED_POLICIES,
+  SUPPORTED_ARCHITECTURES,
+  SUPPORTED_RUNTIMES,
+};
 export type { HandlerProfile, PolicyCondition, PolicyResource, PolicyStatementProfile, RotationEngine, RotationStrategy };

@@ -5,6 +5,7 @@ export {
   handlerProfile,
   LAMBDA_CA_BUNDLE,
   MANAGED_POLICIES,
+  SUPPORTED_ARCHITECTURES,
   SUPPORTED_RUNTIMES,
 } from './handler-profiles.js';
 export type {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ROTATION_LAMBDAS_VERSION } from '@rotation-lambdas/core';
 import { demoCommand } from './commands/demo.js';
 import { preflightCommand } from './commands/preflight.js';
 import { runCommand } from './commands/run.js';
@@ -15,7 +16,8 @@ Commands:
   preflight   check a secret for a handler without changing anything (run before enabling rotation)
   run         run the four rotation steps here, as Secrets Manager would
 
-rotate <command> --help shows a command's options. Handlers: ${handlerNames().join(', ')}`,
+rotate <command> --help shows a command's options; rotate --version prints the version.
+Handlers: ${handlerNames().join(', ')}`,
   demo: `rotate demo [--engines postgres,mysql,...] [--rotations N] [--json]
 
 Starts local servers (PostgreSQL, and each other engine whose server is installed; ENGINES or --engines
@@ -29,18 +31,23 @@ the current credentials; for alternating users the master secret, its server, it
 and the alternate user name. One line per check with a fix hint; exit status 1 on any failure.
 
 ${COMMON}`,
-  run: `rotate run --secret-id ID --handler NAME [--step STEP --token TOKEN] [options]
+  run: `rotate run --secret-id ID --handler NAME [--token TOKEN [--step STEP]] [options]
 
 Runs createSecret, setSecret, testSecret and finishSecret here with the handler's code and your AWS
-credentials, printing each step. Refuses to start while another rotation of the secret is unfinished.
---step with --token runs one step of an existing rotation (STEP: createSecret, setSecret, testSecret,
-finishSecret).
+credentials, printing each step. Refuses to start while another rotation of the secret is unfinished, and
+prints its token. --token resumes that rotation: the four steps with its token, each idempotent, so the
+ones already done change nothing. --step with --token runs one step (STEP: createSecret, setSecret,
+testSecret, finishSecret).
 
 ${COMMON}`,
 };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`rotate ${ROTATION_LAMBDAS_VERSION}\n`);
+    return 0;
+  }
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type Logger, readRotationConfig, type RotationConfig } from '@rotation-lambdas/core';
+import { ConfigurationError, type Logger, readRotationConfig, type RotationConfig } from '@rotation-lambdas/core';
 import type { EngineEntry } from './handlers.js';
 
 /** Options every command that talks to Secrets Manager takes. */
@@ -20,9 +20,10 @@ function commandLogger(verbose: boolean): Logger {
 /**
  * The configuration a handler would read, from this process's environment plus the command's options:
  * `--endpoint` becomes SECRETS_MANAGER_ENDPOINT (a local or VPC endpoint), `--region` AWS_REGION. The AWS
- * credentials come from the usual chain (environment, profile, SSO, instance role).
+ * credentials come from the usual chain (environment, profile, SSO, instance role). Throws when no region
+ * is configured.
  */
-function commandConfig(entry: EngineEntry, options: AwsOptions): { config: RotationConfig; client: SecretsManagerClient; logger: Logger } {
+async function commandConfig(entry: EngineEntry, options: AwsOptions): Promise<{ config: RotationConfig; client: SecretsManagerClient; logger: Logger }> {
   if (options.region !== undefined) process.env.AWS_REGION = options.region;
   const env = {
     ...process.env,
@@ -32,6 +33,11 @@ function commandConfig(entry: EngineEntry, options: AwsOptions): { config: Rotat
   };
   const config = readRotationConfig(env, entry.defaults);
   const client = new SecretsManagerClient(config.secretsManagerEndpoint === undefined ? {} : { endpoint: config.secretsManagerEndpoint });
+  // Without a region every call fails with an SDK error that names nothing; say it before the first call.
+  await client.config.region().catch((error: unknown) => {
+    client.destroy();
+    throw new ConfigurationError('no AWS region: pass --region, or set AWS_REGION, or a region in your AWS profile (AWS_PROFILE)', { field: 'AWS_REGION', cause: error });
+  });
   return { config, client, logger: commandLogger(options.verbose ?? false) };
 }
 

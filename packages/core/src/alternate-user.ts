@@ -3,20 +3,32 @@ import { InvalidSecretError, ResourceMismatchError, type SecretSource, UsernameT
 import type { RotatableSecret, SecretJson } from './secret-fields.js';
 
 /**
- * The two users an alternating-users secret switches between. Rotation records the pair in the secret
- * (`rotation_users`) the first time it clones, so later rotations know which user the operator made
- * (the original, whose privileges are the reference) and which one rotation made (the clone).
+ * The two users an alternating-users secret switches between: the user the operator made (the original,
+ * whose privileges are the reference) and the one rotation makes and keeps in sync (the clone).
  */
 interface UserPair {
   readonly original: string;
   readonly clone: string;
 }
 
+/** Whether `username` has the clone suffix with something before it. */
+function hasCloneSuffix(username: string): boolean {
+  return username.endsWith(CLONE_SUFFIX) && username.length > CLONE_SUFFIX.length;
+}
+
 /** AWS's rule: strip `_clone` when present, else append it. */
 function alternateUsername(username: string): string {
-  return username.endsWith(CLONE_SUFFIX) && username.length > CLONE_SUFFIX.length
-    ? username.slice(0, -CLONE_SUFFIX.length)
-    : `${username}${CLONE_SUFFIX}`;
+  return hasCloneSuffix(username) ? username.slice(0, -CLONE_SUFFIX.length) : `${username}${CLONE_SUFFIX}`;
+}
+
+/**
+ * The only pairs a secret for `username` can be part of: the user with `_clone` stripped as the original
+ * (when it has the suffix), and the user itself as the original of `<user>_clone`. AWS's rule comes first.
+ * Nothing written in a secret can widen this set: the pair is derived, never read.
+ */
+function derivedPairs(username: string): readonly UserPair[] {
+  const appended = { original: username, clone: `${username}${CLONE_SUFFIX}` };
+  return hasCloneSuffix(username) ? [{ original: alternateUsername(username), clone: username }, appended] : [appended];
 }
 
 /** The pair recorded in a secret, if any; a malformed record is an error rather than ignored. */
@@ -35,20 +47,22 @@ function recordedUserPair(fields: SecretJson, source: SecretSource): UserPair | 
 }
 
 /**
- * The pair for the current secret: the recorded one, or on the first rotation the current user as the
- * original and its alternate name as the clone. The current user must be one of the pair.
+ * The pair of the current secret, derived from its username. `rotation_users` is only a hint that picks
+ * between the two derivations for a user whose own name ends in `_clone`; a record naming any other
+ * account is refused, since whoever writes the secret is not trusted with the master's power.
  */
-function userPairOf(current: RotatableSecret): { pair: UserPair; recorded: boolean } {
+function userPairOf(current: RotatableSecret): UserPair {
+  const candidates = derivedPairs(current.username);
   const recorded = recordedUserPair(current.fields, 'AWSCURRENT');
-  if (recorded === undefined) {
-    return { pair: { original: current.username, clone: alternateUsername(current.username) }, recorded: false };
+  if (recorded === undefined) return candidates[0] as UserPair;
+  const match = candidates.find((pair) => pair.original === recorded.original && pair.clone === recorded.clone);
+  if (match === undefined) {
+    throw new ResourceMismatchError(
+      `Field "${ROTATION_USERS_FIELD}" of the AWSCURRENT secret does not name the secret's user and its derived alternate`,
+      { field: ROTATION_USERS_FIELD },
+    );
   }
-  if (current.username !== recorded.original && current.username !== recorded.clone) {
-    throw new ResourceMismatchError(`Field "username" of the AWSCURRENT secret is not one of "${ROTATION_USERS_FIELD}"`, {
-      field: 'username',
-    });
-  }
-  return { pair: recorded, recorded: true };
+  return match;
 }
 
 /** The user of the pair that is not `username`. */
@@ -65,5 +79,5 @@ function assertUsernameFits(username: string, limit: number, measure: (name: str
   }
 }
 
-export { alternateUsername, assertUsernameFits, otherUser, recordedUserPair, userPairOf };
+export { alternateUsername, assertUsernameFits, derivedPairs, otherUser, recordedUserPair, userPairOf };
 export type { UserPair };

@@ -1,8 +1,9 @@
 import { assertUsernameFits, otherUser, type UserPair, userPairOf } from './alternate-user.js';
 import { ROTATION_USERS_FIELD, RotationStrategy } from './constants.js';
-import type { AdminSession, UserState } from './engine.js';
+import type { AdminSession, ServerEndpoint } from './engine.js';
 import { AlternateUserConflictError, MasterSecretError, ResourceMismatchError } from './errors.js';
-import { readMasterSecretJson } from './master-secret.js';
+import { assertMayBePinnedMaster, readMasterSecretJson } from './master-secret.js';
+import { assertCloneManageable, assertCurrentIsAlternate, assertPairExcludesMaster } from './ownership.js';
 import { isReplicaOfMaster, SdkRdsLookups } from './rds-topology.js';
 import {
   createRotationHandler,
@@ -44,88 +45,73 @@ function assertFits<S extends RotatableSecret>(
 
 /**
  * createSecret: the other user of the pair with a new password, and the pair recorded in the secret. A
- * missing `masterarn` or a name over the engine's limit fails here, before anything is written.
+ * missing or unpinned `masterarn`, a `rotation_users` record naming other accounts, or a name over the
+ * engine's limit fails here, before anything is written.
  */
 function createSecret<S extends RotatableSecret>(context: RotationContext<S>): Promise<void> {
   return createPendingVersion(context, (current) => {
-    requireMasterArn(current);
-    const { pair } = userPairOf(current);
+    assertMayBePinnedMaster(context.config.masterSecretArn, requireMasterArn(current));
+    const pair = userPairOf(current);
     const next = otherUser(pair, current.username);
     assertFits(context, current, next);
     return { ...current.fields, username: next, [ROTATION_USERS_FIELD]: { ...pair } };
   });
 }
 
-/** The master must serve the same database: the same host and port, or an RDS replica / Aurora reader of it. */
+function endpointKey(endpoint: ServerEndpoint): string {
+  return `${normalizeHost(endpoint.host)}:${endpoint.port}`;
+}
+
+/**
+ * The master must serve every server the secret points at: each is one the master secret itself names (same
+ * host and port), or an RDS read replica / Aurora reader of the master's. Master credentials go only to the
+ * master's own endpoints, so a node the master secret does not name is refused, never logged in to.
+ */
 async function assertMasterServes<S extends RotatableSecret>(
   { engine, rds }: Pick<RotationContext<S>, 'engine' | 'rds'>,
   master: S,
   current: S,
 ): Promise<void> {
-  const user = engine.endpointOf(current);
-  const admin = engine.endpointOf(master);
-  if (normalizeHost(user.host) === normalizeHost(admin.host)) {
-    if (user.port !== admin.port) {
-      throw new MasterSecretError('Master secret is for another port than the current secret', { field: 'port' });
+  const masterEndpoints = engine.endpointsOf(master);
+  const named = new Set(masterEndpoints.map(endpointKey));
+  const masterHosts = new Set(masterEndpoints.map((endpoint) => normalizeHost(endpoint.host)));
+  const [primary] = masterEndpoints;
+  for (const [index, endpoint] of engine.endpointsOf(current).entries()) {
+    const field = index === 0 ? 'host' : 'nodes';
+    if (named.has(endpointKey(endpoint))) continue;
+    if (masterHosts.has(normalizeHost(endpoint.host))) {
+      throw new MasterSecretError('Master secret is for another port than the current secret', { field: index === 0 ? 'port' : field });
     }
-    return;
+    if (index > 0 || primary === undefined || !(await isReplicaOfMaster(endpoint.host, primary.host, rds))) {
+      throw new MasterSecretError(
+        index === 0
+          ? 'Master secret is for another host, not the current host or a replica of it'
+          : 'Field "nodes" names a server the master secret does not name',
+        { field },
+      );
+    }
   }
-  if (!(await isReplicaOfMaster(user.host, admin.host, rds))) {
-    throw new MasterSecretError('Master secret is for another host, not the current host or a replica of it', {
-      field: 'host',
-    });
-  }
-}
-
-/**
- * An existing clone is managed only if rotation made it: the engine's marker says so, the pair was recorded
- * by a completed rotation, the pending password already logs in as it (an earlier attempt of this rotation
- * created it), or the operator opted in with ADOPT_EXISTING_USER. Anything else is someone else's account.
- */
-async function adoptionReason<S extends RotatableSecret>(
-  context: RotationContext<S>,
-  state: UserState & { exists: true },
-  pending: S,
-  pairRecorded: boolean,
-): Promise<string | undefined> {
-  if (state.createdByRotation) return 'engine-marker';
-  if (pairRecorded) return 'recorded-pair';
-  if (context.config.adoptExistingUser) return 'ADOPT_EXISTING_USER';
-  const pendingLogsIn = await proveLogin(context.engine, pending, 'pending').then(
-    () => true,
-    () => false,
-  );
-  return pendingLogsIn ? 'pending-password' : undefined;
-}
-
-async function assertAdoptable<S extends RotatableSecret>(
-  context: RotationContext<S>,
-  state: UserState & { exists: true },
-  pending: S,
-  pairRecorded: boolean,
-): Promise<void> {
-  const reason = await adoptionReason(context, state, pending, pairRecorded);
-  if (reason === undefined) {
-    throw new AlternateUserConflictError(
-      'Alternate user already exists and was not created by rotation; set ADOPT_EXISTING_USER=true to take it over',
-      { field: 'username' },
-    );
-  }
-  context.logger.info('Alternate user exists and is managed by rotation', { username: pending.username, reason });
 }
 
 async function applyChange<S extends RotatableSecret>(
   context: RotationContext<S>,
   admin: AdminSession,
   pair: UserPair,
+  current: S,
   pending: S,
-  pairRecorded: boolean,
 ): Promise<void> {
   const state = await admin.describeUser(pending.username);
   const isClone = pending.username === pair.clone;
-  if (state.exists && isClone) await assertAdoptable(context, state, pending, pairRecorded);
-  if (!state.exists && !isClone) {
-    throw new AlternateUserConflictError('The original user of the pair no longer exists', { field: 'username' });
+  let markClone = false;
+  if (isClone && state.exists) {
+    const ownership = await assertCloneManageable(context, admin, pair, state, current, pending);
+    markClone = ownership.markClone;
+    context.logger.info('Alternate user exists and is managed by rotation', { username: pending.username, reason: ownership.proof });
+  } else if (isClone) {
+    markClone = true;
+  } else {
+    if (!state.exists) throw new AlternateUserConflictError('The original user of the pair no longer exists', { field: 'username' });
+    await assertCurrentIsAlternate(context, admin, pair, current);
   }
   await admin.applyAlternateUser({
     original: pair.original,
@@ -133,24 +119,24 @@ async function applyChange<S extends RotatableSecret>(
     target: pending.username,
     password: pending.password,
     createClone: isClone && !state.exists,
+    secretArn: context.secret.arn,
+    markClone,
   });
-  context.logger.info('Updated the alternate user', {
-    username: pending.username,
-    created: isClone && !state.exists,
-  });
+  context.logger.info('Updated the alternate user', { username: pending.username, created: isClone && !state.exists });
 }
 
 /**
- * setSecret: resource and username checks; AWSCURRENT must log in; the master secret must serve the same
- * database; then the master creates or updates the user that is not current and syncs the clone's
- * privileges to the original's. Every operation is idempotent, so a retry simply runs it again.
+ * setSecret: resource and username checks; AWSCURRENT must log in; the master secret must be the pinned one
+ * and serve the same servers; the pair must not include the master; then the master creates or updates the
+ * user that is not current, if this secret demonstrably owns it, and syncs the clone's privileges to the
+ * original's. Every operation is idempotent, so a retry simply runs it again.
  */
 async function setSecret<S extends RotatableSecret>(context: RotationContext<S>): Promise<void> {
-  const { engine, secrets, rds } = context;
+  const { engine, secrets, rds, config } = context;
   const current = await loadCurrent(context);
   const pending = await loadPending(context);
   assertSameResource(engine, current, pending);
-  const { pair, recorded } = userPairOf(current);
+  const pair = userPairOf(current);
   if (pending.username !== otherUser(pair, current.username)) {
     throw new ResourceMismatchError('Field "username" of AWSPENDING is not the alternate of the AWSCURRENT user', {
       field: 'username',
@@ -158,13 +144,19 @@ async function setSecret<S extends RotatableSecret>(context: RotationContext<S>)
   }
   assertFits(context, current, pending.username);
   const masterArn = requireMasterArn(current);
+  assertMayBePinnedMaster(config.masterSecretArn, masterArn);
+  if (config.masterSecretArn === undefined) {
+    context.logger.warn('MASTER_SECRET_ARN is not set: any secret this function may read can be named as the master');
+  }
 
   context.logger.debug('Logging in with AWSCURRENT', { username: current.username });
   await proveLogin(engine, current, 'current');
-  const master = engine.parseSecret(await readMasterSecretJson(masterArn, secrets, rds), 'master');
+  const request = { masterArn, pin: config.masterSecretArn, rotatedArn: context.secret.arn };
+  const master = engine.parseSecret(await readMasterSecretJson(request, secrets, rds), 'master');
   context.logger.debug('Read the master secret', { masterUsername: master.username, pair });
+  assertPairExcludesMaster(pair, master.username);
   await assertMasterServes(context, master, current);
-  await withSession(engine.connectAdmin(master, current), (admin) => applyChange(context, admin, pair, pending, recorded));
+  await withSession('alternate user change', () => engine.connectAdmin(master, current), (admin) => applyChange(context, admin, pair, current, pending));
 }
 
 /** testSecret: the alternate user logs in with AWSPENDING and passes the engine's probe. */

@@ -2,14 +2,26 @@ import type { EngineDefaults } from './config.js';
 import type { CredentialsRole, SecretSource } from './errors.js';
 import type { RotatableSecret, SecretJson } from './secret-fields.js';
 
-/** The network address a secret points at, for the master-on-the-same-server check. */
+/** A network address a secret points at, for the master-on-the-same-servers check. */
 interface ServerEndpoint {
   readonly host: string;
   readonly port: number;
 }
 
+/**
+ * Rotation's marker on an account it created or adopted, kept where the account itself cannot write it (a
+ * role comment, a user attribute, a resource tag). Engines whose only place for it is writable by the
+ * account (MongoDB customData) or that have none (MariaDB, Redis ACL) report no marker.
+ */
+interface RotationMarker {
+  /** The ARN of the secret whose rotation manages the account; undefined in a marker from before markers named it. */
+  readonly secretArn: string | undefined;
+  /** The original user the account is the alternate of, when the marker says. */
+  readonly alternateOf: string | undefined;
+}
+
 /** What the engine knows of a user when rotation asks whether it may manage it. */
-type UserState = { readonly exists: false } | { readonly exists: true; readonly createdByRotation: boolean };
+type UserState = { readonly exists: false } | { readonly exists: true; readonly marker: RotationMarker | undefined };
 
 /** One alternating-users change, carried out by the master session. */
 interface AlternateUserChange {
@@ -22,6 +34,10 @@ interface AlternateUserChange {
   readonly password: string;
   /** true when the clone does not exist yet and must be created (marked as created by rotation). */
   readonly createClone: boolean;
+  /** The ARN of the secret being rotated: what the clone's marker binds it to. */
+  readonly secretArn: string;
+  /** Write (or rewrite) the marker on the clone, binding it to `secretArn`; engines without markers ignore it. */
+  readonly markClone: boolean;
 }
 
 /** The passwords a single-user change needs: engines that keep two passwords keep `currentPassword`. */
@@ -41,8 +57,19 @@ interface UserSession {
 
 /** A logged-in session as the master user, managing the alternating pair. */
 interface AdminSession {
-  /** Whether `username` exists and whether it carries the engine's created-by-rotation marker. */
+  /** Whether `username` exists, and rotation's marker on it if the engine keeps one the account cannot write. */
   describeUser(username: string): Promise<UserState>;
+  /**
+   * The server's own statement of whether the account needs a password to log in: false for accounts it lets
+   * in without one (Redis `nopass`, ElastiCache `no-password`, MySQL socket plugins); undefined when the
+   * server cannot tell (PostgreSQL's pg_hba is not readable). Core then tries a wrong password instead.
+   */
+  requiresPassword?(username: string): Promise<boolean | undefined>;
+  /**
+   * Whether `password` is one of the account's passwords, checked against the server's stored form without
+   * logging in; undefined when the server's form cannot be checked here. Core then tries a login instead.
+   */
+  hasPassword?(username: string, password: string): Promise<boolean | undefined>;
   /** Creates the clone if asked, sets the target's password, and syncs the clone's privileges to the original's. */
   applyAlternateUser(change: AlternateUserChange): Promise<void>;
   /**
@@ -66,8 +93,11 @@ interface EngineAdapter<S extends RotatableSecret = RotatableSecret> {
   parseSecret(json: SecretJson, source: SecretSource): S;
   /** The fields that must be equal in the current and pending versions (engine, host, port, database…). */
   resourceOf(secret: S): Readonly<Record<string, string | number | boolean | undefined>>;
-  /** The server the secret points at, for the master-on-the-same-server check. */
-  endpointOf(secret: S): ServerEndpoint;
+  /**
+   * Every server the secret points at, the primary first: the master must serve each of them, and an
+   * admin session logs in only to these once core has checked that.
+   */
+  endpointsOf(secret: S): readonly ServerEndpoint[];
   /** The longest alternate username the engine accepts for this secret, measured by `measureUsername`. */
   maxUsernameLength(secret: S): number;
   /** How the engine counts a name's length (characters by default; PostgreSQL counts bytes). */
@@ -83,6 +113,7 @@ export type {
   AlternateUserChange,
   EngineAdapter,
   OwnPasswordChange,
+  RotationMarker,
   ServerEndpoint,
   UserSession,
   UserState,

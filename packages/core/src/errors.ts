@@ -1,16 +1,21 @@
 import type { RotationStep } from './constants.js';
 
 /** Which secret a field or credential came from. */
-type SecretSource = 'AWSCURRENT' | 'AWSPENDING' | 'master';
+type SecretSource = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS' | 'master';
 
-/** Which credentials a login used. */
-type CredentialsRole = 'current' | 'pending' | 'master';
+/**
+ * Which credentials a login used. `probe` is a login rotation makes only to learn whether an account is
+ * held by this secret's writers (a password from one of its versions, or a deliberately wrong one).
+ */
+type CredentialsRole = 'current' | 'pending' | 'master' | 'probe';
 
 /** Options every rotation error accepts; the driver's error rides in `cause`. */
 interface RotationErrorOptions extends ErrorOptions {
   step?: RotationStep;
   field?: string;
   engine?: string;
+  /** Another attempt may get past it: throttled, or a connection that broke before it logged in. */
+  transient?: boolean;
 }
 
 /**
@@ -25,6 +30,8 @@ class RotationError extends Error {
   readonly field: string | undefined;
   /** The engine adapter that raised it, when an engine did. */
   readonly engine: string | undefined;
+  /** Another attempt may get past it (core retries these within the step's deadline). */
+  readonly transient: boolean;
 
   constructor(message: string, options: RotationErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +39,7 @@ class RotationError extends Error {
     this.step = options.step;
     this.field = options.field;
     this.engine = options.engine;
+    this.transient = options.transient === true;
   }
 
   /** The fields a log line carries for this error: no cause payload, no values. */
@@ -156,6 +164,24 @@ class EngineOperationError extends EngineError {
   override readonly code = 'ENGINE_OPERATION';
 }
 
+/**
+ * Thrown when a step runs out of the Lambda's remaining time (less a margin for the failure log line):
+ * `operation` names what was running. Nothing is left that the service's retry of the step cannot finish.
+ */
+class DeadlineExceededError extends RotationError {
+  override readonly code = 'DEADLINE_EXCEEDED';
+  readonly operation: string;
+
+  constructor(operation: string, options: RotationErrorOptions = {}) {
+    super(`The step ran out of time during ${operation}`, options);
+    this.operation = operation;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), operation: this.operation };
+  }
+}
+
 /** Thrown when the configuration asks for something this server cannot do. */
 class UnsupportedFeatureError extends RotationError {
   override readonly code = 'UNSUPPORTED';
@@ -189,6 +215,7 @@ class EngineConnectionResetError extends EngineConnectionError {}
 export {
   AlternateUserConflictError,
   ConfigurationError,
+  DeadlineExceededError,
   EngineAuthError,
   EngineBusyError,
   EngineConnectionError,

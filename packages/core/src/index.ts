@@ -1,4 +1,4 @@
-export { alternateUsername, recordedUserPair, userPairOf } from './alternate-user.js';
+export { alternateUsername, derivedPairs, recordedUserPair, userPairOf } from './alternate-user.js';
 export type { UserPair } from './alternate-user.js';
 export { createAlternatingUsersRotation } from './alternating-users.js';
 export { readRotationConfig } from './config.js';
@@ -13,12 +13,15 @@ export {
   StagingLabel,
 } from './constants.js';
 export { databaseResource, parseDatabaseSecret } from './database-secret.js';
+export { currentDeadline, DEADLINE_MARGIN_MS, StepDeadline, stepTimeoutMs } from './deadline.js';
+export type { LambdaContextLike } from './deadline.js';
 export type { DatabaseSecret, DatabaseSecretShape } from './database-secret.js';
 export type {
   AdminSession,
   AlternateUserChange,
   EngineAdapter,
   OwnPasswordChange,
+  RotationMarker,
   ServerEndpoint,
   UserSession,
   UserState,
@@ -29,6 +32,7 @@ export type { Environment } from './env.js';
 export {
   AlternateUserConflictError,
   ConfigurationError,
+  DeadlineExceededError,
   EngineAuthError,
   EngineBusyError,
   EngineConnectionError,
@@ -52,6 +56,7 @@ export {
   UsernameTooLongError,
 } from './errors.js';
 export type { CredentialsRole, RotationErrorOptions, SecretSource } from './errors.js';
+export { causeReason } from './error-reason.js';
 export { parseRotationEvent } from './event.js';
 export type { RotationEvent } from './event.js';
 export { JsonLogger, logLevelFromEnv } from './logger.js';
@@ -77,6 +82,8 @@ export type { RotatableSecret, SecretJson } from './secret-fields.js';
 export { SecretScrubber } from './secret-scrubber.js';
 export type { SecretsManagerSender } from './secrets-repository.js';
 export { runPreflight } from './preflight.js';
+export { isTransient, withRetries } from './retry.js';
 export type { CheckStatus, PreflightCheck } from './preflight.js';
 export { createSingleUserRotation } from './single-user.js';
 export { trustedCertificates } from './tls-trust.js';
+export { ROTATION_LAMBDAS_VERSION } from './version.js';

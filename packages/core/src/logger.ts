@@ -22,9 +22,9 @@ const SECRET_KEY = /pass(word|wd)?$|^pwd$|secret_?string|connection_?string|^aut
 
 const MAX_CAUSE_DEPTH = 5;
 
-/** Maps `AWS_LAMBDA_LOG_LEVEL` (TRACE…FATAL, set by Lambda's advanced logging controls) to a level; INFO by default. */
-function logLevelFromEnv(value: string | undefined): LogLevel {
-  switch (value?.toUpperCase()) {
+/** Maps one level name (TRACE…FATAL, any case) to a level; undefined for anything else. */
+function levelNamed(value: string | undefined): LogLevel | undefined {
+  switch (value?.trim().toUpperCase()) {
     case 'TRACE':
     case 'DEBUG':
       return 'debug';
@@ -33,9 +33,28 @@ function logLevelFromEnv(value: string | undefined): LogLevel {
     case 'ERROR':
     case 'FATAL':
       return 'error';
-    default:
+    case 'INFO':
       return 'info';
+    default:
+      return undefined;
   }
+}
+
+/**
+ * The log level, as Powertools for AWS Lambda reads it: Lambda's own application log level
+ * (`AWS_LAMBDA_LOG_LEVEL`, set by advanced logging controls) wins, since Lambda drops anything below it
+ * anyway; then `POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL`; INFO by default.
+ */
+function logLevelFromEnv(env: Readonly<Record<string, string | undefined>> | string | undefined): LogLevel {
+  if (typeof env === 'string' || env === undefined) return levelNamed(env) ?? 'info';
+  return levelNamed(env.AWS_LAMBDA_LOG_LEVEL) ?? levelNamed(env.POWERTOOLS_LOG_LEVEL) ?? levelNamed(env.LOG_LEVEL) ?? 'info';
+}
+
+/** `AWS_LAMBDA_LOG_FORMAT`: JSON (the default here) or Text, which gives readable tab-separated lines. */
+type LogFormat = 'json' | 'text';
+
+function logFormatFromEnv(value: string | undefined): LogFormat {
+  return value?.trim().toLowerCase() === 'text' ? 'text' : 'json';
 }
 
 /** Summarises an error and its cause chain for a log line: names, codes and messages only, never payloads. */
@@ -69,9 +88,23 @@ function sanitize(value: unknown, scrubber: SecretScrubber | undefined, seen = n
   return copy;
 }
 
+/**
+ * One sanitised line in Lambda's text layout: timestamp, request id, level and message separated by tabs,
+ * then the other fields as `key=value` (values JSON-encoded, so a newline in one stays one line).
+ */
+function textLine(line: LogFields): string {
+  const { timestamp, function_request_id: requestId, level, message, ...rest } = line;
+  const fields = Object.entries(rest)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${typeof value === 'string' && /^[\w.:/@-]*$/.test(value) ? value : JSON.stringify(value)}`);
+  return `${[timestamp, requestId ?? '-', level, JSON.stringify(message).slice(1, -1)].join('\t')}${fields.length > 0 ? `\t${fields.join(' ')}` : ''}\n`;
+}
+
 /** Options of the default JSON-line logger. */
 interface JsonLoggerOptions {
   level?: LogLevel;
+  /** `text` writes Lambda's text layout (timestamp, request id, level, message, then the fields) instead of JSON. */
+  format?: LogFormat;
   /** Where each line goes; `process.stdout` by default. */
   write?: (line: string) => void;
   /** Removes remembered secret values from every line. */
@@ -91,9 +124,11 @@ class JsonLogger implements Logger {
   readonly #scrubber: SecretScrubber | undefined;
   readonly #now: () => Date;
   readonly #keys: LogFields;
+  readonly #format: LogFormat;
 
   constructor(options: JsonLoggerOptions = {}) {
     this.#level = LEVEL_ORDER[options.level ?? 'info'];
+    this.#format = options.format ?? 'json';
     this.#write = options.write ?? ((line) => void process.stdout.write(line));
     this.#scrubber = options.scrubber;
     this.#now = options.now ?? (() => new Date());
@@ -118,8 +153,8 @@ class JsonLogger implements Logger {
 
   #log(level: LogLevel, message: string, fields: LogFields | undefined): void {
     if (LEVEL_ORDER[level] < this.#level) return;
-    const line = { timestamp: this.#now().toISOString(), level: level.toUpperCase(), message, ...this.#keys, ...fields };
-    this.#write(`${JSON.stringify(sanitize(line, this.#scrubber))}\n`);
+    const line = sanitize({ timestamp: this.#now().toISOString(), level: level.toUpperCase(), message, ...this.#keys, ...fields }, this.#scrubber) as LogFields;
+    this.#write(this.#format === 'text' ? textLine(line) : `${JSON.stringify(line)}\n`);
   }
 }
 
@@ -167,5 +202,5 @@ class SanitizingLogger implements Logger {
   }
 }
 
-export { describeError, JsonLogger, logLevelFromEnv, SanitizingLogger, sanitize };
-export type { JsonLoggerOptions, LogFields, Logger, LogLevel };
+export { describeError, JsonLogger, logFormatFromEnv, logLevelFromEnv, SanitizingLogger, sanitize };
+export type { JsonLoggerOptions, LogFields, LogFormat, Logger, LogLevel };

@@ -1,5 +1,5 @@
 import { RDS_CLUSTER_TAG, RDS_INSTANCE_TAG } from './constants.js';
-import { MasterSecretError } from './errors.js';
+import { DeadlineExceededError, MasterSecretError } from './errors.js';
 import type { RdsLookups } from './rds-topology.js';
 import { parseSecretJson, type SecretJson } from './secret-fields.js';
 import type { SecretsRepository } from './secrets-repository.js';
@@ -53,24 +53,73 @@ async function completeManagedMaster(
   return { ...json, host: cluster.Endpoint, port: cluster.Port, engine: cluster.Engine };
 }
 
+/** A partial ARN omits the "-" and six random characters Secrets Manager appends to the secret's name. */
+const RANDOM_SUFFIX_LENGTH = 7;
+
+/** Whether `a` and `b` may name the same secret: equal, or one a partial ARN of the other. */
+function mayNameSameSecret(a: string, b: string): boolean {
+  const partialOf = (full: string, partial: string) => full.startsWith(`${partial}-`) && full.length === partial.length + RANDOM_SUFFIX_LENGTH;
+  return a === b || partialOf(a, b) || partialOf(b, a);
+}
+
+/**
+ * Before anything is written: a `masterarn` that cannot be the master the operator pinned with
+ * MASTER_SECRET_ARN fails at once. Only ARN-to-ARN comparisons are conclusive here; the service's own
+ * resolution decides the rest when the master is read.
+ */
+function assertMayBePinnedMaster(pin: string | undefined, masterArn: string): void {
+  if (pin === undefined || !pin.startsWith('arn:') || !masterArn.startsWith('arn:')) return;
+  if (!mayNameSameSecret(pin, masterArn)) {
+    throw new MasterSecretError('Field "masterarn" names another secret than MASTER_SECRET_ARN', { field: 'masterarn' });
+  }
+}
+
+/**
+ * The secret the service resolved `masterarn` to must be the one MASTER_SECRET_ARN names (a full or partial
+ * ARN, or a name), and never the secret being rotated: the application secret's writer chooses `masterarn`,
+ * the operator chooses the master.
+ */
+function assertPinnedMaster(pin: string | undefined, resolved: { arn: string | undefined; name: string | undefined }, rotatedArn: string): void {
+  if (resolved.arn !== undefined && resolved.arn === rotatedArn) {
+    throw new MasterSecretError('Field "masterarn" names the secret being rotated', { field: 'masterarn' });
+  }
+  if (pin === undefined) return;
+  const matches =
+    resolved.arn !== undefined && (pin === resolved.name || (pin.startsWith('arn:') && mayNameSameSecret(resolved.arn, pin)));
+  if (!matches) throw new MasterSecretError('Field "masterarn" names another secret than MASTER_SECRET_ARN', { field: 'masterarn' });
+}
+
+/** Which master secret to read, and what the operator and the rotation allow it to be. */
+interface MasterSecretRequest {
+  readonly masterArn: string;
+  /** MASTER_SECRET_ARN, when set. */
+  readonly pin: string | undefined;
+  /** The ARN of the secret being rotated, which can never be its own master. */
+  readonly rotatedArn: string;
+}
+
 /**
  * Reads the master secret's AWSCURRENT JSON, completing an RDS-managed one (only `username` and `password`)
- * from its `aws:rds:primaryDBInstanceArn` / `aws:rds:primaryDBClusterArn` tag through the RDS API.
+ * from its `aws:rds:primaryDBInstanceArn` / `aws:rds:primaryDBClusterArn` tag through the RDS API. The
+ * secret must be the one MASTER_SECRET_ARN pins, and not the rotated secret itself.
  */
-async function readMasterSecretJson(masterArn: string, secrets: SecretsRepository, rds: RdsLookups): Promise<SecretJson> {
-  let value: string | undefined;
+async function readMasterSecretJson(request: MasterSecretRequest, secrets: SecretsRepository, rds: RdsLookups): Promise<SecretJson> {
+  const { masterArn } = request;
+  let read: Awaited<ReturnType<SecretsRepository['otherSecretValue']>>;
   try {
-    value = await secrets.otherSecretValue(masterArn);
+    read = await secrets.otherSecretValue(masterArn);
   } catch (error) {
+    if (error instanceof DeadlineExceededError) throw error;
     throw new MasterSecretError('Master secret named by "masterarn" cannot be read', { field: 'masterarn', cause: error });
   }
-  if (value === undefined) throw new MasterSecretError('Master secret has no SecretString', { field: 'masterarn' });
-  const json = parseSecretJson(value, 'master');
+  assertPinnedMaster(request.pin, read, request.rotatedArn);
+  if (read.value === undefined) throw new MasterSecretError('Master secret has no SecretString', { field: 'masterarn' });
+  const json = parseSecretJson(read.value, 'master');
   if (!isManagedMasterShape(json)) return json;
   try {
     return await completeManagedMaster(masterArn, json, secrets, rds);
   } catch (error) {
-    if (error instanceof MasterSecretError) throw error;
+    if (error instanceof MasterSecretError || error instanceof DeadlineExceededError) throw error;
     throw new MasterSecretError('RDS-managed master secret cannot be completed from the RDS API', {
       field: 'masterarn',
       cause: error,
@@ -78,4 +127,5 @@ async function readMasterSecretJson(masterArn: string, secrets: SecretsRepositor
   }
 }
 
-export { readMasterSecretJson };
+export { assertMayBePinnedMaster, readMasterSecretJson };
+export type { MasterSecretRequest };

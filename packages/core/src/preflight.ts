@@ -1,13 +1,16 @@
 import { connect as tcpConnect } from 'node:net';
-import { otherUser, userPairOf } from './alternate-user.js';
+import { otherUser, type UserPair, userPairOf } from './alternate-user.js';
 import { assertFits, assertMasterServes, requireMasterArn, sdkRdsLookups } from './alternating-users.js';
-import { RotationStrategy } from './constants.js';
+import { RotationStep, RotationStrategy } from './constants.js';
 import type { AdminSession } from './engine.js';
-import { EngineAuthError, EngineTlsError, InvalidSecretError, RotationError } from './errors.js';
+import { causeReason } from './error-reason.js';
+import { AlternateUserConflictError, EngineAuthError, EngineTlsError, InvalidSecretError, RotationError } from './errors.js';
 import { unfinishedRotation } from './local-rotation.js';
 import { readMasterSecretJson } from './master-secret.js';
-import { createRotationRuntime, type RotationHandlerOptions, type RotationRuntime } from './rotation-handler.js';
+import { assertCloneManageable, assertCurrentIsAlternate, assertPairExcludesMaster } from './ownership.js';
+import { createRotationRuntime, type RotationContext, type RotationHandlerOptions, type RotationRuntime } from './rotation-handler.js';
 import { parseSecretJson, type RotatableSecret, type SecretJson } from './secret-fields.js';
+import type { SecretMetadata } from './secrets-repository.js';
 import { withSession } from './steps.js';
 
 /** How one check came out. */
@@ -29,11 +32,13 @@ const skip = (id: string, title: string): PreflightCheck => ({ id, title, status
 
 function fail(id: string, title: string, error: unknown, hint: string): PreflightCheck {
   const rotation = error instanceof RotationError ? error : undefined;
+  // The cause says why (a TLS verification error, a missing region); runPreflight scrubs it.
+  const reason = causeReason(error);
   return {
     id,
     title,
     status: 'fail',
-    detail: rotation ? `${rotation.message}${rotation.field ? ` (field ${rotation.field})` : ''}` : 'failed',
+    detail: `${rotation ? `${rotation.message}${rotation.field ? ` (field ${rotation.field})` : ''}` : 'failed'}${reason ? `: ${reason}` : ''}`,
     hint,
     ...(rotation ? { code: rotation.code } : {}),
   };
@@ -55,8 +60,8 @@ function reachable(host: string, port: number, timeoutMs: number): Promise<boole
 
 async function checkCurrent<S extends RotatableSecret>(runtime: RotationRuntime<S>, current: S): Promise<PreflightCheck[]> {
   const { engine, config } = runtime;
-  const endpoint = engine.endpointOf(current);
-  if (!(await reachable(endpoint.host, endpoint.port, config.connectTimeoutMs))) {
+  const [endpoint] = engine.endpointsOf(current);
+  if (endpoint === undefined || !(await reachable(endpoint.host, endpoint.port, config.connectTimeoutMs))) {
     return [
       fail('reachable', 'Database host reachable', undefined, 'Check the security groups, the subnets (VPC) and the host and port in the secret'),
       skip('tls', 'TLS verifies'),
@@ -66,7 +71,7 @@ async function checkCurrent<S extends RotatableSecret>(runtime: RotationRuntime<
   const ssl = (current as { ssl?: unknown }).ssl;
   const tlsPass = ssl === false ? { ...pass('tls', 'TLS verifies'), status: 'warn' as const, detail: 'plaintext: the secret sets "ssl": false' } : pass('tls', 'TLS verifies');
   try {
-    await withSession(engine.connect(current, 'current'), (session) => session.verify());
+    await withSession('current credentials check', () => engine.connect(current, 'current'), (session) => session.verify());
     return [pass('reachable', 'Database host reachable'), tlsPass, pass('login', 'Current credentials log in')];
   } catch (error) {
     if (error instanceof EngineTlsError) {
@@ -81,46 +86,72 @@ async function checkCurrent<S extends RotatableSecret>(runtime: RotationRuntime<
   }
 }
 
-async function checkAdmin<S extends RotatableSecret>(
-  runtime: RotationRuntime<S>,
+/** The step context the ownership rules need, for a secret that is not being rotated (no pending version). */
+function preflightContext<S extends RotatableSecret>(runtime: RotationRuntime<S>, secret: SecretMetadata): RotationContext<S> {
+  const { secrets, engine, config, logger, rds } = runtime;
+  return { event: { step: RotationStep.SetSecret, secretId: secret.arn, clientRequestToken: '' }, secret, secrets, engine, config, logger, rds };
+}
+
+const ALTERNATE_TITLE = 'Alternate user free or ours';
+
+/** Whether the next rotation may manage the user that is not current: the same rules setSecret applies. */
+async function checkOwnership<S extends RotatableSecret>(
+  context: RotationContext<S>,
   admin: AdminSession,
-  original: string,
-  alternate: string,
-  recorded: boolean,
+  pair: UserPair,
+  current: S,
+): Promise<PreflightCheck> {
+  const alternate = otherUser(pair, current.username);
+  const state = await admin.describeUser(alternate);
+  if (alternate === pair.original) {
+    if (!state.exists) return fail('alternate-user', ALTERNATE_TITLE, new AlternateUserConflictError('The original user of the pair no longer exists'), 'Recreate the original user or fix the secret');
+    await assertCurrentIsAlternate(context, admin, pair, current);
+    return pass('alternate-user', ALTERNATE_TITLE, 'the original exists; the current user is its alternate');
+  }
+  if (!state.exists) return pass('alternate-user', ALTERNATE_TITLE, 'does not exist yet: the first rotation creates it');
+  const { proof } = await assertCloneManageable(context, admin, pair, state, current, undefined);
+  if (proof === 'ADOPT_EXISTING_USER') {
+    return { id: 'alternate-user', title: ALTERNATE_TITLE, status: 'warn', detail: 'exists; ADOPT_EXISTING_USER takes it over' };
+  }
+  return pass('alternate-user', ALTERNATE_TITLE, proof === 'marker' ? "managed by rotation (its marker names this secret)" : 'managed by rotation (a version of this secret holds its password)');
+}
+
+async function checkAdmin<S extends RotatableSecret>(
+  context: RotationContext<S>,
+  admin: AdminSession,
+  pair: UserPair,
+  current: S,
 ): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
-  const missing = admin.missingPrivileges === undefined ? undefined : await admin.missingPrivileges(original);
+  const missing = admin.missingPrivileges === undefined ? undefined : await admin.missingPrivileges(pair.original);
   if (missing === undefined) checks.push({ id: 'master-privileges', title: 'Master can create and grant', status: 'warn', detail: 'not checked for this engine' });
   else if (missing.length === 0) checks.push(pass('master-privileges', 'Master can create and grant'));
   else checks.push({ id: 'master-privileges', title: 'Master can create and grant', status: 'fail', detail: `missing: ${missing.join(', ')}`, hint: 'Grant the master these privileges' });
-
-  let state: Awaited<ReturnType<AdminSession['describeUser']>>;
   try {
-    state = await admin.describeUser(alternate);
+    checks.push(await checkOwnership(context, admin, pair, current));
   } catch (error) {
-    return [...checks, fail('alternate-user', 'Alternate user free or ours', error, 'The server refused the lookup or the name: see the error code')];
-  }
-  const isClone = alternate !== original;
-  if (!state.exists) checks.push(pass('alternate-user', 'Alternate user free or ours', isClone ? 'does not exist yet: the first rotation creates it' : 'missing'));
-  else if (state.createdByRotation || recorded || !isClone) checks.push(pass('alternate-user', 'Alternate user free or ours', 'managed by rotation'));
-  else if (runtime.config.adoptExistingUser) checks.push({ id: 'alternate-user', title: 'Alternate user free or ours', status: 'warn', detail: 'exists; ADOPT_EXISTING_USER takes it over' });
-  else {
-    checks.push({
-      id: 'alternate-user',
-      title: 'Alternate user free or ours',
-      status: 'fail',
-      detail: 'exists and was not created by rotation',
-      hint: 'Drop or rename that account, or set ADOPT_EXISTING_USER=true if it is yours',
-      code: 'ALTERNATE_USER_CONFLICT',
-    });
+    const conflict = error instanceof AlternateUserConflictError;
+    checks.push(
+      fail(
+        'alternate-user',
+        ALTERNATE_TITLE,
+        error,
+        conflict ? 'Drop or rename that account, or set ADOPT_EXISTING_USER=true if it is yours' : 'The server refused the lookup or the name: see the error code',
+      ),
+    );
   }
   return checks;
 }
 
-async function checkAlternating<S extends RotatableSecret>(runtime: RotationRuntime<S>, current: S): Promise<PreflightCheck[]> {
-  const { engine, secrets, rds } = runtime;
+async function checkAlternating<S extends RotatableSecret>(runtime: RotationRuntime<S>, secret: SecretMetadata, current: S): Promise<PreflightCheck[]> {
+  const { engine, secrets, rds, config } = runtime;
   const checks: PreflightCheck[] = [];
-  const { pair, recorded } = userPairOf(current);
+  let pair: UserPair;
+  try {
+    pair = userPairOf(current);
+  } catch (error) {
+    return [fail('alternate-name', 'Alternate username fits the engine limit', error, 'Remove "rotation_users" from the secret, or make it name the user and its alternate')];
+  }
   const alternate = otherUser(pair, current.username);
   try {
     assertFits(runtime, current, alternate);
@@ -137,11 +168,12 @@ async function checkAlternating<S extends RotatableSecret>(runtime: RotationRunt
   }
   let master: S;
   try {
-    master = engine.parseSecret(await readMasterSecretJson(masterArn, secrets, rds), 'master');
+    master = engine.parseSecret(await readMasterSecretJson({ masterArn, pin: config.masterSecretArn, rotatedArn: secret.arn }, secrets, rds), 'master');
+    assertPairExcludesMaster(pair, master.username);
     await assertMasterServes(runtime, master, current);
     checks.push(pass('master-secret', 'Master secret resolves, for the same server'));
   } catch (error) {
-    return [...checks, fail('master-secret', 'Master secret resolves, for the same server', error, 'Check GetSecretValue on the master secret and its host and port')];
+    return [...checks, fail('master-secret', 'Master secret resolves, for the same server', error, 'Check GetSecretValue on the master secret, MASTER_SECRET_ARN, and its host and port')];
   }
   let admin: AdminSession;
   try {
@@ -151,7 +183,7 @@ async function checkAlternating<S extends RotatableSecret>(runtime: RotationRunt
     return [...checks, fail('master-login', 'Master credentials log in', error, 'Fix the master secret or the master user')];
   }
   try {
-    return [...checks, ...(await checkAdmin(runtime, admin, pair.original, alternate, recorded))];
+    return [...checks, ...(await checkAdmin(preflightContext(runtime, secret), admin, pair, current))];
   } finally {
     await admin.close();
   }
@@ -169,11 +201,18 @@ async function runPreflight<S extends RotatableSecret>(
   secretId: string,
 ): Promise<PreflightCheck[]> {
   const runtime = createRotationRuntime(strategy, options, sdkRdsLookups);
+  const checks = await collectChecks(strategy, runtime, secretId);
+  // Details quote causes (driver and SDK messages): remove every secret value read along the way.
+  return checks.map((check) => (check.detail === undefined ? check : { ...check, detail: runtime.scrubber.scrub(check.detail) }));
+}
+
+async function collectChecks<S extends RotatableSecret>(strategy: RotationStrategy, runtime: RotationRuntime<S>, secretId: string): Promise<PreflightCheck[]> {
   const { secrets, engine } = runtime;
   const checks: PreflightCheck[] = [];
   let json: SecretJson;
+  let secret: SecretMetadata;
   try {
-    const secret = await secrets.describe(secretId);
+    secret = await secrets.describe(secretId);
     const unfinished = unfinishedRotation(secret);
     json = parseSecretJson(await secrets.currentValue(secret), 'AWSCURRENT');
     checks.push(pass('secret', 'Secret readable (AWSCURRENT)'));
@@ -201,7 +240,7 @@ async function runPreflight<S extends RotatableSecret>(
   checks.push(...connection);
   if (strategy === RotationStrategy.AlternatingUsers) {
     if (connection.some((check) => check.status === 'fail')) return checks;
-    checks.push(...(await checkAlternating(runtime, current)));
+    checks.push(...(await checkAlternating(runtime, secret, current)));
   }
   return checks;
 }

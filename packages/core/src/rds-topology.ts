@@ -1,6 +1,7 @@
 import type { DBCluster, DBInstance, RDSClient } from '@aws-sdk/client-rds';
+import { currentDeadline } from './deadline.js';
+import { DeadlineExceededError, RdsLookupError } from './errors.js';
 import type * as RdsSdk from './rds-client.js';
-import { RdsLookupError } from './errors.js';
 import { normalizeHost } from './secret-fields.js';
 
 /** What core asks of the RDS control plane; the default is the SDK client, loaded only when first needed. */
@@ -41,32 +42,48 @@ class SdkRdsLookups implements RdsLookups {
   async describeInstance(identifier: string): Promise<DBInstance | undefined> {
     const { client, sdk } = await this.#load();
     try {
-      const output = await client.send(new sdk.DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+      const output = await client.send(new sdk.DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), abortAtDeadline());
       return output.DBInstances?.[0];
     } catch (error) {
       if (error instanceof Error && error.name === 'DBInstanceNotFoundFault') return undefined;
-      throw new RdsLookupError('RDS DescribeDBInstances failed', { cause: error });
+      throw lookupFailure('DescribeDBInstances', error);
     }
   }
 
   async describeCluster(identifier: string): Promise<DBCluster | undefined> {
     const { client, sdk } = await this.#load();
     try {
-      const output = await client.send(new sdk.DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+      const output = await client.send(new sdk.DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), abortAtDeadline());
       return output.DBClusters?.[0];
     } catch (error) {
       if (error instanceof Error && error.name === 'DBClusterNotFoundFault') return undefined;
-      throw new RdsLookupError('RDS DescribeDBClusters failed', { cause: error });
+      throw lookupFailure('DescribeDBClusters', error);
     }
   }
 
   #load(): Promise<{ client: RDSClient; sdk: typeof RdsSdk }> {
     this.#client ??= import('./rds-client.js').then((sdk) => ({
       sdk,
-      client: new sdk.RDSClient(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
+      client: new sdk.RDSClient({
+        ...(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 },
+      }),
     }));
     return this.#client;
   }
+}
+
+/** The SDK's per-call options: abort when the step's deadline passes. */
+function abortAtDeadline(): { abortSignal?: AbortSignal } {
+  const deadline = currentDeadline();
+  return deadline === undefined ? {} : { abortSignal: deadline.signal() };
+}
+
+function lookupFailure(operation: string, error: unknown): RdsLookupError | DeadlineExceededError {
+  if (error instanceof Error && error.name === 'AbortError' && currentDeadline() !== undefined) {
+    return new DeadlineExceededError(`RDS ${operation}`, { cause: error });
+  }
+  return new RdsLookupError(`RDS ${operation} failed`, { cause: error });
 }
 
 /** The cluster a master host belongs to, whether given as a cluster endpoint or as an instance endpoint. */

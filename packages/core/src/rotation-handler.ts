@@ -1,16 +1,24 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RotationConfig } from './config.js';
 import { type RotationStep, type RotationStrategy, StagingLabel } from './constants.js';
+import { type LambdaContextLike, runWithDeadline, StepDeadline } from './deadline.js';
 import type { EngineAdapter } from './engine.js';
 import { RdsLookupError, RotationNotEnabledError, SecretNotAllowedError, StagingLabelError } from './errors.js';
 import { parseRotationEvent, type RotationEvent } from './event.js';
-import { JsonLogger, type Logger, SanitizingLogger } from './logger.js';
-import { createStepMetrics, type StepMetrics } from './metrics.js';
+import { JsonLogger, type LogFields, type Logger, SanitizingLogger } from './logger.js';
+import { createStepMetrics, type StepMeasurement, type StepMetrics } from './metrics.js';
 import type { RdsLookups } from './rds-topology.js';
 import { toSafeError } from './safe-error.js';
+import { ROTATION_LAMBDAS_VERSION } from './version.js';
 import type { RotatableSecret } from './secret-fields.js';
 import { SecretScrubber } from './secret-scrubber.js';
 import { type SecretMetadata, type SecretsManagerSender, SecretsRepository } from './secrets-repository.js';
+
+/**
+ * Connection and per-request timeouts for the AWS SDK clients: an endpoint that accepts and never answers
+ * fails a request (which the SDK retries) instead of holding the step; the step's deadline bounds the rest.
+ */
+const AWS_REQUEST_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 5_000 } as const;
 
 /** Everything a step needs; built once per invocation. */
 interface RotationContext<S extends RotatableSecret> {
@@ -45,8 +53,8 @@ interface RotationHandlerOptions<S extends RotatableSecret> {
   readonly metrics?: StepMetrics;
 }
 
-/** The Lambda handler Secrets Manager invokes once per step. */
-type RotationHandler = (event: unknown) => Promise<void>;
+/** The Lambda handler Secrets Manager invokes once per step; the Lambda context gives the step its deadline. */
+type RotationHandler = (event: unknown, context?: LambdaContextLike) => Promise<void>;
 
 /**
  * Rotation enabled; token staged; token already AWSCURRENT means done; otherwise it must be AWSPENDING.
@@ -108,11 +116,17 @@ function createRotationRuntime<S extends RotatableSecret>(
 ): RotationRuntime<S> {
   const { engine, config } = options;
   const scrubber = new SecretScrubber();
-  const baseKeys = { service: 'rotation-lambdas', engine: engine.name, strategy };
-  const logger = new SanitizingLogger(options.logger ?? new JsonLogger({ level: config.logLevel, keys: baseKeys }), scrubber);
+  const baseKeys = { service: config.serviceName, version: ROTATION_LAMBDAS_VERSION, engine: engine.name, strategy };
+  const logger = new SanitizingLogger(
+    options.logger ?? new JsonLogger({ level: config.logLevel, format: config.logFormat, keys: baseKeys }),
+    scrubber,
+  );
   const secretsManager =
     options.secretsManager ??
-    new SecretsManagerClient(config.secretsManagerEndpoint === undefined ? {} : { endpoint: config.secretsManagerEndpoint });
+    new SecretsManagerClient({
+      ...(config.secretsManagerEndpoint === undefined ? {} : { endpoint: config.secretsManagerEndpoint }),
+      requestHandler: AWS_REQUEST_TIMEOUTS,
+    });
   return {
     engine,
     config,
@@ -120,7 +134,25 @@ function createRotationRuntime<S extends RotatableSecret>(
     logger,
     secrets: new SecretsRepository(secretsManager, scrubber),
     rds: options.rds ?? rdsLookups?.(config.rdsEndpoint) ?? NO_RDS,
-    metrics: options.metrics ?? createStepMetrics({ ...config.metrics, engine: engine.name, strategy }),
+    metrics:
+      options.metrics ??
+      createStepMetrics({ ...config.metrics, engine: engine.name, strategy, service: config.serviceName }),
+  };
+}
+
+/**
+ * The keys a Powertools Logger puts on every line of an invocation, so log queries written for Powertools
+ * work here too: the request id, cold start, and the function's name, ARN, memory and trace id.
+ */
+function invocationKeys(context: LambdaContextLike | undefined, coldStart: boolean, functionName: string | undefined): LogFields {
+  const traceId = process.env._X_AMZN_TRACE_ID;
+  return {
+    cold_start: coldStart,
+    ...(functionName === undefined ? {} : { function_name: functionName }),
+    ...(context?.awsRequestId === undefined ? {} : { function_request_id: context.awsRequestId }),
+    ...(context?.invokedFunctionArn === undefined ? {} : { function_arn: context.invokedFunctionArn }),
+    ...(context?.memoryLimitInMB === undefined ? {} : { function_memory_size: Number(context.memoryLimitInMB) }),
+    ...(traceId === undefined ? {} : { xray_trace_id: traceId.split(';')[0]?.replace(/^Root=/, '') }),
   };
 }
 
@@ -146,12 +178,30 @@ function handlerFor<S extends RotatableSecret>(
   runtime: RotationRuntime<S>,
   mode: 'lambda' | 'local' = 'lambda',
 ): RotationHandler {
-  const { engine, config, scrubber, logger, secrets, rds, metrics } = runtime;
-  return async function rotationHandler(rawEvent: unknown): Promise<void> {
+  const { engine, config, scrubber, logger, secrets, rds, metrics: recordStep } = runtime;
+  let coldStart = true;
+  return async function rotationHandler(rawEvent: unknown, lambdaContext?: LambdaContextLike): Promise<void> {
     const started = performance.now();
+    const deadline = StepDeadline.fromContext(lambdaContext);
+    const cold = coldStart;
+    coldStart = false;
+    const functionName = lambdaContext?.functionName ?? config.env.AWS_LAMBDA_FUNCTION_NAME;
+    const metrics = (measurement: StepMeasurement) => recordStep({ ...measurement, coldStart: cold, functionName });
     let step: RotationStep | undefined;
     logger.resetKeys();
+    logger.appendKeys(invocationKeys(lambdaContext, cold, functionName));
     try {
+      await runWithDeadline(deadline, () => runStep());
+    } catch (error) {
+      const safe = toSafeError(error, scrubber);
+      safe.step ??= step;
+      const durationMs = performance.now() - started;
+      logger.error('Rotation step failed', { outcome: 'failed', durationMs: Math.round(durationMs), error: safe });
+      metrics({ step: step ?? 'unknown', outcome: 'failed', durationMs, errorCode: safe.code });
+      throw safe;
+    }
+
+    async function runStep(): Promise<void> {
       const event = parseRotationEvent(rawEvent);
       step = event.step;
       logger.appendKeys({ secretId: event.secretId, step: event.step, clientRequestToken: event.clientRequestToken });
@@ -164,20 +214,14 @@ function handlerFor<S extends RotatableSecret>(
         metrics({ step: event.step, outcome: 'skipped', durationMs: performance.now() - started });
         return;
       }
-      await steps[event.step]({ event, secret, secrets, engine, config, logger, rds });
+      // The backstop: whatever the step is doing when the deadline passes, it fails there, typed and logged.
+      await deadline.within(event.step, () => steps[event.step]({ event, secret, secrets, engine, config, logger, rds }));
       const durationMs = performance.now() - started;
       logger.info('Rotation step succeeded', { outcome: 'succeeded', durationMs: Math.round(durationMs) });
       metrics({ step: event.step, outcome: 'succeeded', durationMs });
-    } catch (error) {
-      const safe = toSafeError(error, scrubber);
-      safe.step ??= step;
-      const durationMs = performance.now() - started;
-      logger.error('Rotation step failed', { outcome: 'failed', durationMs: Math.round(durationMs), error: safe });
-      metrics({ step: step ?? 'unknown', outcome: 'failed', durationMs, errorCode: safe.code });
-      throw safe;
     }
   };
 }
 
-export { checkSecretPin, checkStagingLabels, createRotationHandler, createRotationRuntime, handlerFor };
+export { AWS_REQUEST_TIMEOUTS, checkSecretPin, checkStagingLabels, createRotationHandler, createRotationRuntime, handlerFor };
 export type { RdsLookupsFactory, RotationContext, RotationHandler, RotationHandlerOptions, RotationRuntime, RotationSteps, StepFunction };

@@ -9,6 +9,8 @@ interface RotatableSecret {
   readonly password: string;
   /** ARN of the master (superuser) secret, for alternating users. */
   readonly masterarn: string | undefined;
+  /** Whether the engine's connections use TLS (`ssl`); undefined for services without the choice. */
+  readonly ssl?: boolean;
   /** The whole JSON object, copied into the next version. */
   readonly fields: SecretJson;
 }

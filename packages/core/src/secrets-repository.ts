@@ -1,14 +1,21 @@
 import {
   DescribeSecretCommand,
+  type DescribeSecretCommandOutput,
   GetRandomPasswordCommand,
+  type GetRandomPasswordCommandOutput,
   GetSecretValueCommand,
+  type GetSecretValueCommandOutput,
+  ListSecretVersionIdsCommand,
+  type ListSecretVersionIdsCommandOutput,
   PutSecretValueCommand,
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { PasswordPolicy } from './config.js';
 import { StagingLabel } from './constants.js';
-import { SecretsManagerError } from './errors.js';
+import { currentDeadline } from './deadline.js';
+import { DeadlineExceededError, RotationError, SecretsManagerError } from './errors.js';
+import { withRetries } from './retry.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 
 /** The part of the SDK client core uses; tests of pure logic may pass a fake. */
@@ -22,6 +29,9 @@ interface SecretMetadata {
   readonly versionStages: ReadonlyMap<string, readonly string[]>;
   readonly tags: ReadonlyMap<string, string>;
 }
+
+/** Error names of a throttled request: the SDK retries these itself first. */
+const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 /** Versions whose values we keep; a rotation touches at most three of one secret. */
 const MAX_CACHED_VERSIONS = 16;
@@ -55,7 +65,7 @@ class SecretsRepository {
 
   /** DescribeSecret. */
   async describe(secretId: string): Promise<SecretMetadata> {
-    const output = await this.#call('DescribeSecret', () => this.#client.send(new DescribeSecretCommand({ SecretId: secretId })));
+    const output = await this.#call('DescribeSecret', () => this.#send<DescribeSecretCommandOutput>('DescribeSecret', new DescribeSecretCommand({ SecretId: secretId })));
     return {
       arn: output.ARN ?? secretId,
       name: output.Name ?? secretId,
@@ -72,7 +82,7 @@ class SecretsRepository {
     if (cached !== undefined) return cached;
     let value: string | undefined;
     try {
-      const output = await this.#client.send(new GetSecretValueCommand({ SecretId: arn, VersionId: versionId }));
+      const output = await this.#send<GetSecretValueCommandOutput>('GetSecretValue', new GetSecretValueCommand({ SecretId: arn, VersionId: versionId }));
       value = output.SecretString;
     } catch (error) {
       if (errorName(error) === 'ResourceNotFoundException') return undefined;
@@ -85,6 +95,21 @@ class SecretsRepository {
     }
     this.#remember(key, value);
     return value;
+  }
+
+  /**
+   * The ids of the secret's versions, newest first, including those no label points at any more
+   * (ListSecretVersionIds with IncludeDeprecated), at most `limit` of them.
+   */
+  async versionIdsNewestFirst(arn: string, limit: number): Promise<string[]> {
+    const output = await this.#call('ListSecretVersionIds', () =>
+      this.#send<ListSecretVersionIdsCommandOutput>('ListSecretVersionIds', new ListSecretVersionIdsCommand({ SecretId: arn, IncludeDeprecated: true, MaxResults: 100 })),
+    );
+    return (output.Versions ?? [])
+      .filter((version) => version.VersionId !== undefined)
+      .sort((a, b) => (b.CreatedDate?.getTime() ?? 0) - (a.CreatedDate?.getTime() ?? 0))
+      .slice(0, limit)
+      .map((version) => version.VersionId as string);
   }
 
   /** Whether this container already read or wrote a value for the version (values never change once set). */
@@ -100,19 +125,23 @@ class SecretsRepository {
     return value;
   }
 
-  /** The AWSCURRENT value of another secret (the master secret); never cached, as it rotates on its own. */
-  async otherSecretValue(secretId: string): Promise<string | undefined> {
+  /**
+   * The AWSCURRENT value of another secret (the master secret), with the ARN and name the service resolved
+   * the id to; never cached, as it rotates on its own.
+   */
+  async otherSecretValue(secretId: string): Promise<{ value: string | undefined; arn: string | undefined; name: string | undefined }> {
     const output = await this.#call('GetSecretValue', () =>
-      this.#client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: StagingLabel.Current })),
+      this.#send<GetSecretValueCommandOutput>('GetSecretValue', new GetSecretValueCommand({ SecretId: secretId, VersionStage: StagingLabel.Current })),
     );
     this.#scrubber.addSecretString(output.SecretString);
-    return output.SecretString;
+    return { value: output.SecretString, arn: output.ARN, name: output.Name };
   }
 
   /** GetRandomPassword with the configured rules. */
   async randomPassword(policy: PasswordPolicy): Promise<string> {
     const output = await this.#call('GetRandomPassword', () =>
-      this.#client.send(
+      this.#send<GetRandomPasswordCommandOutput>(
+        'GetRandomPassword',
         new GetRandomPasswordCommand({
           PasswordLength: policy.length,
           ...(policy.excludeCharacters === '' ? {} : { ExcludeCharacters: policy.excludeCharacters }),
@@ -138,7 +167,8 @@ class SecretsRepository {
   async putPending(arn: string, token: string, value: string): Promise<boolean> {
     this.#scrubber.addSecretString(value);
     try {
-      await this.#client.send(
+      await this.#send(
+        'PutSecretValue',
         new PutSecretValueCommand({
           SecretId: arn,
           ClientRequestToken: token,
@@ -157,7 +187,8 @@ class SecretsRepository {
   /** UpdateSecretVersionStage moving AWSCURRENT to `token`; Secrets Manager labels the old one AWSPREVIOUS. */
   async moveCurrent(arn: string, token: string, from: string | undefined): Promise<void> {
     await this.#call('UpdateSecretVersionStage', () =>
-      this.#client.send(
+      this.#send(
+        'UpdateSecretVersionStage',
         new UpdateSecretVersionStageCommand({
           SecretId: arn,
           VersionStage: StagingLabel.Current,
@@ -192,7 +223,28 @@ class SecretsRepository {
     }
   }
 
-  #wrap(operation: string, error: unknown): SecretsManagerError {
+  /**
+   * Sends one command, bounded by the step's deadline (the SDK's abort signal), and tries again on
+   * throttling the SDK's own retries did not absorb, with capped, jittered pauses while the deadline allows.
+   */
+  #send<T>(operation: string, command: object): Promise<T> {
+    const deadline = currentDeadline();
+    const attempt = async () => {
+      try {
+        return (await this.#client.send(command as never, deadline === undefined ? {} : { abortSignal: deadline.signal() })) as T;
+      } catch (error) {
+        if (THROTTLING.has(errorName(error) ?? '')) throw new SecretsManagerError(`Secrets Manager ${operation} throttled`, { field: operation, cause: error, transient: true });
+        throw error;
+      }
+    };
+    return deadline === undefined ? attempt() : withRetries(attempt, { deadline });
+  }
+
+  #wrap(operation: string, error: unknown): RotationError {
+    if (error instanceof RotationError) return error;
+    if (errorName(error) === 'AbortError' && currentDeadline() !== undefined) {
+      return new DeadlineExceededError(`Secrets Manager ${operation}`, { cause: error });
+    }
     const name = errorName(error) ?? 'Error';
     return new SecretsManagerError(`Secrets Manager ${operation} failed (${name})`, { field: operation, cause: error });
   }

@@ -14,6 +14,7 @@ import {
   finishPendingVersion,
   loadCurrent,
   loadPending,
+  openSession,
   proveLogin,
   testPendingVersion,
   withSession,
@@ -45,7 +46,7 @@ async function setSecret<S extends RotatableSecret>(context: RotationContext<S>)
   let session: Awaited<ReturnType<typeof engine.connect>>;
   logger.debug('Logging in with AWSCURRENT', { username: current.username });
   try {
-    session = await engine.connect(current, 'current');
+    session = await openSession('the current credentials login', () => engine.connect(current, 'current'));
   } catch (currentFailure) {
     if (!(currentFailure instanceof EngineAuthError)) throw currentFailure;
     logger.debug('AWSCURRENT was refused; trying AWSPENDING, which an earlier attempt may have set', { username: pending.username });
@@ -57,7 +58,7 @@ async function setSecret<S extends RotatableSecret>(context: RotationContext<S>)
     logger.info('AWSPENDING credentials already log in; the password was set by an earlier attempt');
     return;
   }
-  await withSession(Promise.resolve(session), (own) =>
+  await withSession('password change', async () => session, (own) =>
     own.changeOwnPassword({ currentPassword: current.password, newPassword: pending.password }),
   );
   logger.info('Changed the password of the user', { username: current.username });

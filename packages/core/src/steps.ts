@@ -4,6 +4,8 @@ import { type CredentialsRole, ResourceMismatchError, StagingLabelError } from '
 import type { RotationContext } from './rotation-handler.js';
 import { parseSecretJson, type RotatableSecret, type SecretJson } from './secret-fields.js';
 import { versionWithLabel } from './secrets-repository.js';
+import { currentDeadline, StepDeadline } from './deadline.js';
+import { withRetries } from './retry.js';
 
 /** The AWSCURRENT version, parsed and validated by the engine. */
 async function loadCurrent<S extends RotatableSecret>(context: RotationContext<S>): Promise<S> {
@@ -16,8 +18,8 @@ async function loadCurrent<S extends RotatableSecret>(context: RotationContext<S
 /** `host:port` for debug lines; an engine without a single endpoint (the generic starter) has none. */
 function describeEndpoint<S extends RotatableSecret>(context: RotationContext<S>, secret: S): string | undefined {
   try {
-    const { host, port } = context.engine.endpointOf(secret);
-    return `${host}:${port}`;
+    const [primary] = context.engine.endpointsOf(secret);
+    return primary === undefined ? undefined : `${primary.host}:${primary.port}`;
   } catch {
     return undefined;
   }
@@ -62,7 +64,8 @@ async function createPendingVersion<S extends RotatableSecret>(
 
 /**
  * The confused-deputy check that runs before anything touches the database: pending must point at the same
- * engine, server and database as current (host compared case-insensitively, trailing dot ignored).
+ * engine, server and database as current (host compared case-insensitively, trailing dot ignored), and may
+ * not turn TLS off: a pending version that did would move every consumer to plaintext.
  */
 function assertSameResource<S extends RotatableSecret>(engine: EngineAdapter<S>, current: S, pending: S): void {
   const expected = engine.resourceOf(current);
@@ -72,31 +75,62 @@ function assertSameResource<S extends RotatableSecret>(engine: EngineAdapter<S>,
       throw new ResourceMismatchError(`Field "${field}" differs between the AWSCURRENT and AWSPENDING secrets`, { field });
     }
   }
+  if (current.ssl !== false && pending.ssl === false) {
+    throw new ResourceMismatchError('Field "ssl" of the AWSPENDING secret turns TLS off where AWSCURRENT uses it', { field: 'ssl' });
+  }
 }
 
-/** Opens a session, runs `use`, and always closes it (adapters' close never throws). */
+/** How long a session's close may hold a step that is already failing or done. */
+const CLOSE_GRACE_MS = 500;
+
+/** The deadline of the step running now; a local run without one gets the default budget. */
+function stepDeadline(): StepDeadline {
+  return currentDeadline() ?? StepDeadline.fromContext(undefined);
+}
+
+/** Closes a session without letting a server that does not answer hold the step (adapters' close never throws). */
+async function closeWithin(session: { close(): Promise<void> }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([session.close(), new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLOSE_GRACE_MS);
+    timer.unref();
+  })]);
+  clearTimeout(timer);
+}
+
+/**
+ * Opens a session within the step's deadline, trying again while the server is busy (ENGINE_BUSY or a
+ * transient failure before login). A session that arrives after the deadline is closed, never left open.
+ */
+function openSession<Session extends UserSession | AdminSession>(operation: string, open: () => Promise<Session>): Promise<Session> {
+  const deadline = stepDeadline();
+  return deadline.within(operation, () => withRetries(open, { deadline }), (late) => void closeWithin(late));
+}
+
+/** Opens a session, runs `use` within the step's deadline, and always closes it. */
 async function withSession<T, Session extends UserSession | AdminSession>(
-  open: Promise<Session>,
+  operation: string,
+  open: () => Promise<Session>,
   use: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const session = await open;
+  const session = await openSession(`the ${operation} login`, open);
   try {
-    return await use(session);
+    return await stepDeadline().within(operation, () => use(session));
   } finally {
-    await session.close();
+    await closeWithin(session);
   }
 }
 
 /** Logs in with `secret` and closes: proof the credentials work, nothing more. */
 async function proveLogin<S extends RotatableSecret>(engine: EngineAdapter<S>, secret: S, login: CredentialsRole): Promise<void> {
-  await withSession(engine.connect(secret, login), async () => undefined);
+  await withSession(`${login} credentials`, () => engine.connect(secret, login), async () => undefined);
 }
 
 /** testSecret for both strategies: log in with AWSPENDING and run the engine's probe as that user. */
 async function testPendingVersion<S extends RotatableSecret>(context: RotationContext<S>): Promise<void> {
   const pending = await loadPending(context);
   context.logger.debug('Logging in with AWSPENDING', { username: pending.username });
-  await withSession(context.engine.connect(pending, 'pending'), (session) => session.verify());
+  await withSession('test probe', () => context.engine.connect(pending, 'pending'), (session) => session.verify());
   context.logger.info('AWSPENDING credentials log in and pass the probe', { username: pending.username });
 }
 
@@ -115,6 +149,7 @@ export {
   finishPendingVersion,
   loadCurrent,
   loadPending,
+  openSession,
   proveLogin,
   testPendingVersion,
   withSession,

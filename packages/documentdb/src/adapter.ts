@@ -8,6 +8,7 @@ import {
   EngineOperationError,
   type OwnPasswordChange,
   type RotationConfig,
+  stepTimeoutMs,
   trustedCertificates,
   type UserSession,
   type UserState,
@@ -17,12 +18,11 @@ import { operationError } from './classify-error.js';
 import { clientSpec } from './client-options.js';
 import { type DocumentDbSecret, parseDocumentDbSecret } from './documentdb-secret.js';
 import { type ClientFactory, closeQuietly, type MongoClientLike, openClient } from './open-client.js';
+import { holdsScramPassword } from './scram-credential.js';
 import {
   createUserCommand,
-  isRotationMarker,
   type RoleGrant,
   roleSyncCommands,
-  rotationMarker,
   setPasswordCommand,
   type UserRecord,
   userFromReply,
@@ -53,12 +53,6 @@ async function runCommand(client: MongoClientLike, database: string, command: Do
   } catch (error) {
     throw operationError(operation, login, error);
   }
-}
-
-/** Whether the server refused a createUser because it cannot keep customData (FerretDB 1.x: NotImplemented). */
-function refusesCustomData(error: unknown): boolean {
-  const cause = error instanceof EngineOperationError ? error.cause : error;
-  return String((cause as { name?: unknown } | undefined)?.name) === 'MongoServerError' && /customData/.test(String((cause as Error).message));
 }
 
 class DocumentDbUserSession implements UserSession {
@@ -127,19 +121,37 @@ class DocumentDbAdminSession implements AdminSession {
   }
 
   async #createClone(change: AlternateUserChange, roles: readonly RoleGrant[]): Promise<void> {
-    try {
-      await this.#run(createUserCommand(change.clone, change.password, roles, rotationMarker(change.original)), 'clone creation');
-    } catch (error) {
-      if (!refusesCustomData(error)) throw error;
-      // The server keeps no customData (FerretDB 1.x): the clone is made unmarked, and core's other proofs of
-      // ownership (the recorded pair, the pending password) decide on later rotations. See the README.
-      await this.#run(createUserCommand(change.clone, change.password, roles, undefined), 'clone creation');
-    }
+    await this.#run(createUserCommand(change.clone, change.password, roles), 'clone creation');
   }
 
+  /**
+   * No marker: the only place MongoDB keeps data on a user, customData, is writable by the user itself
+   * (`changeOwnCustomData`), so nothing in it can prove rotation made the account. Core proves ownership by
+   * the passwords this secret's versions hold instead.
+   */
   async describeUser(username: string): Promise<UserState> {
     const record = await this.#readUser(username);
-    return record === undefined ? { exists: false } : { exists: true, createdByRotation: isRotationMarker(record.customData) };
+    return record === undefined ? { exists: false } : { exists: true, marker: undefined };
+  }
+
+  /** Users of a database with SCRAM credentials cannot log in without a password (the server lists the mechanisms). */
+  async requiresPassword(username: string): Promise<boolean | undefined> {
+    const record = await this.#readUser(username);
+    if (record === undefined || record.mechanisms.length === 0) return undefined;
+    return record.mechanisms.every((mechanism) => mechanism.startsWith('SCRAM-')) ? true : undefined;
+  }
+
+  /** Checked against the stored SCRAM credentials where the server shows them to the master; else undefined. */
+  async hasPassword(username: string, password: string): Promise<boolean | undefined> {
+    let reply: Document;
+    try {
+      reply = await this.#client.db(this.#database).command(usersInfoCommand(username, this.#database, true), { readPreference: 'primary' });
+    } catch {
+      return undefined;
+    }
+    const users: unknown = reply.users;
+    const entry = Array.isArray(users) ? (users as Document[]).find((user) => user?.user === username && user?.db === this.#database) : undefined;
+    return entry === undefined ? undefined : holdsScramPassword(entry.credentials, username, password);
   }
 
   async applyAlternateUser(change: AlternateUserChange): Promise<void> {
@@ -172,8 +184,9 @@ function createDocumentDbAdapter(options: DocumentDbAdapterOptions): EngineAdapt
   function open(secret: DocumentDbSecret, authSource: string, login: CredentialsRole): Promise<MongoClientLike> {
     ca ??= { value: trustedCertificates(config.env) };
     const spec = clientSpec(secret, { username: secret.username, password: secret.password, authSource }, {
-      connectTimeoutMs: config.connectTimeoutMs,
-      statementTimeoutMs: config.statementTimeoutMs,
+      // Each limit cut to what is left of the step, so a slow server fails the step in time, typed.
+      connectTimeoutMs: stepTimeoutMs(config.connectTimeoutMs),
+      statementTimeoutMs: stepTimeoutMs(config.statementTimeoutMs),
       ca: ca.value,
     });
     return openClient(createClient, spec, { host: secret.host, port: secret.port, tls: secret.ssl }, login);
@@ -184,7 +197,7 @@ function createDocumentDbAdapter(options: DocumentDbAdapterOptions): EngineAdapt
     defaults: DOCUMENTDB_DEFAULTS,
     parseSecret: parseDocumentDbSecret,
     resourceOf: databaseResource,
-    endpointOf: (secret) => ({ host: secret.host, port: secret.port }),
+    endpointsOf: (secret) => [{ host: secret.host, port: secret.port }],
     maxUsernameLength: () => MAX_USERNAME_LENGTH,
     connect: async (secret, login) => new DocumentDbUserSession(await open(secret, secret.dbname, login), secret, login),
     // The master authenticates on its own database and manages the pair in the target's (AWS's template used

@@ -11,38 +11,21 @@ interface UserRecord {
   readonly user: string;
   readonly db: string;
   readonly roles: readonly RoleGrant[];
-  readonly customData: Document | undefined;
+  /** The authentication mechanisms the server keeps credentials for (`SCRAM-SHA-256`, …); empty when it does not say. */
+  readonly mechanisms: readonly string[];
 }
 
-/** `customData.createdBy` value that marks a user rotation created (MongoDB keeps customData with the user). */
-const MARKER_CREATED_BY = 'rotation-lambdas';
-
-/** The customData rotation writes on a clone it creates. */
-function rotationMarker(original: string): Document {
-  return { createdBy: MARKER_CREATED_BY, alternateOf: original };
-}
-
-/** Whether a user's customData is rotation's marker. */
-function isRotationMarker(customData: Document | undefined): boolean {
-  return customData?.createdBy === MARKER_CREATED_BY;
-}
-
-/** `usersInfo` for one user of one database (the command runs against that database). */
-function usersInfoCommand(user: string, db: string): Document {
-  return { usersInfo: { user, db } };
+/** `usersInfo` for one user of one database (the command runs against that database), with its stored credentials if asked. */
+function usersInfoCommand(user: string, db: string, showCredentials = false): Document {
+  return { usersInfo: { user, db }, ...(showCredentials ? { showCredentials: true } : {}) };
 }
 
 /**
- * `createUser` for the clone with the original's roles and, unless `marker` is undefined, rotation's marker in
- * customData. Every value is a BSON field of the command document: nothing is parsed as query or script text.
+ * `createUser` for the clone with the original's roles. Every value is a BSON field of the command document:
+ * nothing is parsed as query or script text.
  */
-function createUserCommand(user: string, password: string, roles: readonly RoleGrant[], marker: Document | undefined): Document {
-  return {
-    createUser: user,
-    pwd: password,
-    roles: roles.map(({ role, db }) => ({ role, db })),
-    ...(marker === undefined ? {} : { customData: marker }),
-  };
+function createUserCommand(user: string, password: string, roles: readonly RoleGrant[]): Document {
+  return { createUser: user, pwd: password, roles: roles.map(({ role, db }) => ({ role, db })) };
 }
 
 /** `updateUser` setting only the password (the server hashes it; roles and customData stay as they are). */
@@ -84,21 +67,18 @@ function userFromReply(reply: Document, user: string, db: string): UserRecord | 
   if (entry === undefined) return undefined;
   const roles: unknown = entry.roles ?? [];
   if (!Array.isArray(roles)) throw new TypeError('usersInfo returned roles that are not an array');
-  const customData: unknown = entry.customData;
+  const mechanisms: unknown = entry.mechanisms;
   return {
     user,
     db,
     roles: roles.map(toRoleGrant),
-    customData: typeof customData === 'object' && customData !== null ? (customData as Document) : undefined,
+    mechanisms: Array.isArray(mechanisms) ? mechanisms.filter((item): item is string => typeof item === 'string') : [],
   };
 }
 
 export {
   createUserCommand,
-  isRotationMarker,
-  MARKER_CREATED_BY,
   roleSyncCommands,
-  rotationMarker,
   setPasswordCommand,
   userFromReply,
   usersInfoCommand,

@@ -95,7 +95,31 @@ class AclAdminSession implements AdminSession {
   async describeUser(username: string): Promise<UserState> {
     const [first] = this.#links;
     const user = first === undefined ? undefined : await getUser(first, username, 'master');
-    return user === undefined ? { exists: false } : { exists: true, createdByRotation: false };
+    return user === undefined ? { exists: false } : { exists: true, marker: undefined };
+  }
+
+  /** The user on every node, or undefined when a node lacks it. */
+  async #everywhere(username: string): Promise<AclUser[] | undefined> {
+    const users: AclUser[] = [];
+    for (const link of this.#links) {
+      const user = await getUser(link, username, 'master');
+      if (user === undefined) return undefined;
+      users.push(user);
+    }
+    return users;
+  }
+
+  /** From ACL GETUSER on every node: a `nopass` user lets any password in. */
+  async requiresPassword(username: string): Promise<boolean | undefined> {
+    const users = await this.#everywhere(username);
+    return users === undefined ? undefined : users.every((user) => !user.flags.includes('nopass'));
+  }
+
+  /** From ACL GETUSER on every node: the password's SHA-256 must be one of the user's passwords on each. */
+  async hasPassword(username: string, password: string): Promise<boolean | undefined> {
+    const users = await this.#everywhere(username);
+    const hash = passwordHash(password);
+    return users === undefined ? undefined : users.every((user) => user.passwords.includes(hash));
   }
 
   /**
@@ -117,7 +141,7 @@ class AclAdminSession implements AdminSession {
         await setUser(link, change.clone, cloneRules(original, [hash]), 'ACL SETUSER of the clone', 'master');
         continue;
       }
-      await setUser(link, change.target, passwordRules([hash]), 'ACL SETUSER of the password', 'master');
+      await setUser(link, change.target, passwordRules([hash], false), 'ACL SETUSER of the password', 'master');
       const clone = await getUser(link, change.clone, 'master');
       // A clone missing on this node is recreated on its next turn, with a password; not here without one.
       if (clone !== undefined) {

@@ -122,9 +122,12 @@ function cloneRules(original: AclUser, passwordHashes: readonly string[]): strin
   ];
 }
 
-/** The rules that give `username` exactly these passwords (by hash) and enable it; its privileges stay. */
-function passwordRules(passwordHashes: readonly string[]): string[] {
-  return ['on', 'resetpass', ...passwordHashes.map((hash) => `#${hash}`)];
+/**
+ * The rules that give a user exactly these passwords (by hash); its privileges stay. `enable` also turns
+ * the user on, which only rotation's own clone gets: whether the original is on is the operator's call.
+ */
+function passwordRules(passwordHashes: readonly string[], enable: boolean): string[] {
+  return [...(enable ? ['on'] : []), 'resetpass', ...passwordHashes.map((hash) => `#${hash}`)];
 }
 
 export { cloneRules, parseAclUser, passwordHash, passwordRules, quoteSelectorToken, selectorRule };

@@ -13,7 +13,7 @@ import { ENGINE } from './classify-error.js';
 import type { Clock, ControlPlaneClient, UserDirectory } from './control-plane.js';
 import { ElastiCacheAdminSession, ElastiCacheUserSession, type LoginProbe } from './elasticache-sessions.js';
 import { closeLinks, createRedisClient, openRedisLink, type RedisClientFactory, type RedisLink } from './redis-connection.js';
-import { allNodes, parseRedisSecret, type RedisNode, type RedisSecret, redisResource } from './redis-secret.js';
+import { allNodes, nodeKey, parseRedisSecret, type RedisNode, type RedisSecret, redisResource } from './redis-secret.js';
 import { readElastiCacheSettings } from './settings.js';
 
 /** AWS's ElastiCache template defaults: 20 characters without `/ @ " ' \` (AWS documents `@ " /` as not allowed). */
@@ -106,17 +106,24 @@ function createElastiCacheAdapter(options: ElastiCacheAdapterOptions): EngineAda
     // The directory first: nothing is open yet if loading it fails.
     const users = await directory(secret.userArn.region, login);
     const links = await linksTo([{ host: secret.host, port: secret.port }], secret.ssl, secret.username, secret.password, login);
-    return new ElastiCacheUserSession(links, users, secret.userArn, secret.username, login, probeFor(secret));
+    const cache = { host: secret.host, port: secret.port };
+    return new ElastiCacheUserSession(links, users, secret.userArn, secret.username, login, probeFor(secret), cache);
   }
 
   async function connectAdmin(master: RedisSecret, target: RedisSecret): Promise<AdminSession> {
     if (target.userArn === undefined) {
-      return new AclAdminSession(await linksTo(allNodes(target), master.ssl, master.username, master.password, 'master'));
+      // Master credentials go only to nodes the master secret names (core has refused a target naming others).
+      const masterNodes = new Set(allNodes(master).map(nodeKey));
+      const nodes = allNodes(target).filter((node) => masterNodes.has(nodeKey(node)));
+      return new AclAdminSession(await linksTo(nodes, master.ssl, master.username, master.password, 'master'));
     }
     // ACL commands are disabled on ElastiCache: the master login only proves the master secret is a working
     // credential of this cluster; the changes themselves go through the API with the function's IAM role.
     closeLinks(await linksTo([{ host: master.host, port: master.port }], master.ssl, master.username, master.password, 'master'));
-    return new ElastiCacheAdminSession(await directory(target.userArn.region, 'master'), target.userArn, probeFor(target));
+    return new ElastiCacheAdminSession(await directory(target.userArn.region, 'master'), target.userArn, probeFor(target), {
+      host: target.host,
+      port: target.port,
+    });
   }
 
   return {
@@ -124,7 +131,7 @@ function createElastiCacheAdapter(options: ElastiCacheAdapterOptions): EngineAda
     defaults: ELASTICACHE_DEFAULTS,
     parseSecret: parseRedisSecret,
     resourceOf: redisResource,
-    endpointOf: (secret) => ({ host: secret.host, port: secret.port }),
+    endpointsOf: allNodes,
     maxUsernameLength: () => MAX_USERNAME_LENGTH,
     connect,
     connectAdmin,

@@ -1,24 +1,43 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  AddTagsToResourceCommand,
   CreateUserCommand,
+  DescribeReplicationGroupsCommand,
+  DescribeServerlessCachesCommand,
   DescribeUserGroupsCommand,
   DescribeUsersCommand,
   ElastiCacheClient,
+  type Endpoint,
   ListTagsForResourceCommand,
   ModifyUserCommand,
   ModifyUserGroupCommand,
+  type Tag,
   type User,
   type UserGroup,
 } from '@aws-sdk/client-elasticache';
-import { type CredentialsRole, EngineBusyError, EngineConnectionError, EngineOperationError } from '@rotation-lambdas/core';
+import {
+  type CredentialsRole,
+  currentDeadline,
+  DeadlineExceededError,
+  EngineBusyError,
+  EngineConnectionError,
+  EngineOperationError,
+  normalizeHost,
+  type RotationMarker,
+} from '@rotation-lambdas/core';
 import { driverCause, ENGINE } from './classify-error.js';
 
 /** The slice of the SDK client rotation uses; injectable so unit tests can pass a fake. */
 type ControlPlaneClient = Pick<ElastiCacheClient, 'send'>;
 
-/** The SDK client for a region, with the SDK's own retries (3 attempts) and an optional endpoint override. */
+/** The SDK client for a region: the SDK's own retries (3 attempts), bounded connect and request times, an optional endpoint. */
 function createControlPlaneClient(region: string, endpoint: string | undefined): ElastiCacheClient {
-  return new ElastiCacheClient({ region, maxAttempts: 3, ...(endpoint === undefined ? {} : { endpoint }) });
+  return new ElastiCacheClient({
+    region,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 },
+    ...(endpoint === undefined ? {} : { endpoint }),
+  });
 }
 
 /** How long to wait for a user or user group to become `active` again, and how often to look. */
@@ -43,6 +62,43 @@ const FIRST_PAUSE_MS = 250;
 
 /** Tag that marks a user rotation created (ElastiCache users have no comment field; tags are its marker). */
 const ROTATION_TAG = { Key: 'rotation-lambdas:created-by', Value: 'alternating-users-rotation' } as const;
+
+/** Tags binding a clone to the secret whose rotation manages it (the ARN in 256-character parts) and to its original. */
+const SECRET_TAG = 'rotation-lambdas:secret';
+const ALTERNATE_OF_TAG = 'rotation-lambdas:alternate-of';
+const MAX_TAG_VALUE = 256;
+const SECRET_TAG_PARTS = 3;
+
+/**
+ * The marker tags for a clone of `original` managed by `secretArn`. Only principals with
+ * elasticache:AddTagsToResource can write them: never the application secret's writer, who controls only
+ * that secret, nor the cache user itself.
+ */
+function markerTags(secretArn: string, original: string): Tag[] {
+  const tags: Tag[] = [{ ...ROTATION_TAG }, { Key: ALTERNATE_OF_TAG, Value: original }];
+  for (let part = 0; part < SECRET_TAG_PARTS; part++) {
+    const value = secretArn.slice(part * MAX_TAG_VALUE, (part + 1) * MAX_TAG_VALUE);
+    if (value !== '' || part === 0) tags.push({ Key: part === 0 ? SECRET_TAG : `${SECRET_TAG}-${part + 1}`, Value: value });
+  }
+  return tags;
+}
+
+/** Rotation's marker in a user's tags; the created-by tag alone is a marker from before markers named their secret. */
+function markerFromTags(tags: readonly Tag[]): RotationMarker | undefined {
+  const byKey = new Map(tags.map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+  const first = byKey.get(SECRET_TAG);
+  if (first === undefined) {
+    return byKey.get(ROTATION_TAG.Key) === ROTATION_TAG.Value ? { secretArn: undefined, alternateOf: undefined } : undefined;
+  }
+  let secretArn = first;
+  for (let part = 2; part <= SECRET_TAG_PARTS; part++) secretArn += byKey.get(`${SECRET_TAG}-${part}`) ?? '';
+  return { secretArn, alternateOf: byKey.get(ALTERNATE_OF_TAG) };
+}
+
+/** Whether an ElastiCache endpoint is host:port (host names compared as DNS does). */
+function isEndpoint(endpoint: Endpoint | undefined, host: string, port: number): boolean {
+  return endpoint?.Address !== undefined && normalizeHost(endpoint.Address) === normalizeHost(host) && endpoint.Port === port;
+}
 
 const ACTIVE = 'active';
 
@@ -71,6 +127,7 @@ class UserDirectory {
   readonly #clock: Clock;
   readonly #deadline: number;
   readonly #login: CredentialsRole;
+  #cacheGroups: Promise<ReadonlySet<string> | undefined> | undefined;
 
   constructor(client: ControlPlaneClient, waits: WaitSettings, login: CredentialsRole, clock: Clock = REAL_CLOCK) {
     this.#client = client;
@@ -80,7 +137,10 @@ class UserDirectory {
     this.#login = login;
   }
 
-  #failure(operation: string, error: unknown): EngineConnectionError | EngineOperationError {
+  #failure(operation: string, error: unknown): EngineConnectionError | EngineOperationError | DeadlineExceededError {
+    if ((error as { name?: unknown } | undefined)?.name === 'AbortError' && currentDeadline() !== undefined) {
+      return new DeadlineExceededError(`ElastiCache ${operation}`, { cause: driverCause(error) });
+    }
     const options = { cause: driverCause(error), engine: ENGINE };
     if (isThrottling(error)) return new EngineBusyError(`The ElastiCache API throttled ${operation}`, this.#login, options);
     // An answer from the service carries an HTTP status; a network failure has none.
@@ -98,10 +158,16 @@ class UserDirectory {
     }
   }
 
+  /** The SDK's per-call options: abort when the step's deadline passes. */
+  #abort(): { abortSignal?: AbortSignal } {
+    const deadline = currentDeadline();
+    return deadline === undefined ? {} : { abortSignal: deadline.signal() };
+  }
+
   /** The user with this id, or undefined when there is none. */
   async describeUser(userId: string): Promise<User | undefined> {
     try {
-      const { Users } = await this.#client.send(new DescribeUsersCommand({ UserId: userId }));
+      const { Users } = await this.#client.send(new DescribeUsersCommand({ UserId: userId }), this.#abort());
       return Users?.find((user) => user.UserId === userId);
     } catch (error) {
       if (isServiceError(error, 'UserNotFoundFault')) return undefined;
@@ -109,16 +175,75 @@ class UserDirectory {
     }
   }
 
-  /** Whether the user carries rotation's created-by tag. */
-  async hasRotationTag(userArn: string): Promise<boolean> {
+  /** Rotation's marker in the user's tags, if any. */
+  async marker(userArn: string): Promise<RotationMarker | undefined> {
     const { TagList } = await this.#call('ListTagsForResource', () =>
-      this.#client.send(new ListTagsForResourceCommand({ ResourceName: userArn })),
+      this.#client.send(new ListTagsForResourceCommand({ ResourceName: userArn }), this.#abort()),
     );
-    return (TagList ?? []).some((tag) => tag.Key === ROTATION_TAG.Key && tag.Value === ROTATION_TAG.Value);
+    return markerFromTags(TagList ?? []);
   }
 
-  /** Creates a password user with rotation's tag. */
-  async createUser(input: { userId: string; userName: string; engine: string; accessString: string; password: string }): Promise<void> {
+  /** Writes rotation's marker tags on a user, binding it to the secret and the original. */
+  async mark(userArn: string, secretArn: string, original: string): Promise<void> {
+    await this.#call('AddTagsToResource', () =>
+      this.#client.send(new AddTagsToResourceCommand({ ResourceName: userArn, Tags: markerTags(secretArn, original) }), this.#abort()),
+    );
+  }
+
+  /**
+   * The user groups of the cache whose endpoint is host:port, in this account and region: a replication
+   * group's configuration, primary, reader or node endpoint, or a serverless cache's endpoint. Undefined when
+   * no cache has that endpoint. Read once per session.
+   */
+  userGroupsOfCacheAt(host: string, port: number): Promise<ReadonlySet<string> | undefined> {
+    this.#cacheGroups ??= this.#findCacheGroups(host, port);
+    return this.#cacheGroups;
+  }
+
+  async #findCacheGroups(host: string, port: number): Promise<ReadonlySet<string> | undefined> {
+    let marker: string | undefined;
+    do {
+      const page = await this.#call('DescribeReplicationGroups', () =>
+        this.#client.send(new DescribeReplicationGroupsCommand({ MaxRecords: 100, ...(marker === undefined ? {} : { Marker: marker }) }), this.#abort()),
+      );
+      for (const group of page.ReplicationGroups ?? []) {
+        const endpoints = [
+          group.ConfigurationEndpoint,
+          ...(group.NodeGroups ?? []).flatMap((nodes) => [
+            nodes.PrimaryEndpoint,
+            nodes.ReaderEndpoint,
+            ...(nodes.NodeGroupMembers ?? []).map((member) => member.ReadEndpoint),
+          ]),
+        ];
+        if (endpoints.some((endpoint) => isEndpoint(endpoint, host, port))) return new Set(group.UserGroupIds ?? []);
+      }
+      marker = page.Marker;
+    } while (marker !== undefined);
+    let token: string | undefined;
+    do {
+      const page = await this.#call('DescribeServerlessCaches', () =>
+        this.#client.send(new DescribeServerlessCachesCommand({ MaxResults: 100, ...(token === undefined ? {} : { NextToken: token }) }), this.#abort()),
+      );
+      for (const cache of page.ServerlessCaches ?? []) {
+        if ([cache.Endpoint, cache.ReaderEndpoint].some((endpoint) => isEndpoint(endpoint, host, port))) {
+          return new Set(cache.UserGroupId === undefined ? [] : [cache.UserGroupId]);
+        }
+      }
+      token = page.NextToken;
+    } while (token !== undefined);
+    return undefined;
+  }
+
+  /** Creates a password user with rotation's marker tags. */
+  async createUser(input: {
+    userId: string;
+    userName: string;
+    engine: string;
+    accessString: string;
+    password: string;
+    secretArn: string;
+    original: string;
+  }): Promise<void> {
     await this.#call('CreateUser', () =>
       this.#client.send(
         new CreateUserCommand({
@@ -128,8 +253,9 @@ class UserDirectory {
           AccessString: input.accessString,
           Passwords: [input.password],
           NoPasswordRequired: false,
-          Tags: [{ ...ROTATION_TAG }],
+          Tags: markerTags(input.secretArn, input.original),
         }),
+        this.#abort(),
       ),
     );
   }
@@ -143,6 +269,7 @@ class UserDirectory {
           ...(input.passwords === undefined ? {} : { Passwords: [...input.passwords], NoPasswordRequired: false }),
           ...(input.accessString === undefined ? {} : { AccessString: input.accessString }),
         }),
+        this.#abort(),
       ),
     );
   }
@@ -156,13 +283,14 @@ class UserDirectory {
           ...(change.add === undefined ? {} : { UserIdsToAdd: [change.add] }),
           ...(change.remove === undefined ? {} : { UserIdsToRemove: [change.remove] }),
         }),
+        this.#abort(),
       ),
     );
   }
 
   async #describeUserGroup(userGroupId: string): Promise<UserGroup | undefined> {
     const { UserGroups } = await this.#call('DescribeUserGroups', () =>
-      this.#client.send(new DescribeUserGroupsCommand({ UserGroupId: userGroupId })),
+      this.#client.send(new DescribeUserGroupsCommand({ UserGroupId: userGroupId }), this.#abort()),
     );
     return UserGroups?.find((group) => group.UserGroupId === userGroupId);
   }
@@ -180,6 +308,10 @@ class UserDirectory {
         throw new EngineOperationError(`ElastiCache ${what} does not exist or is being deleted`, this.#login, { engine: ENGINE });
       }
       if (resource.Status === ACTIVE) return resource;
+      const stepLeft = currentDeadline()?.remainingMs();
+      if (stepLeft !== undefined && stepLeft <= Math.min(pause, this.#waits.retryIntervalMs)) {
+        throw new DeadlineExceededError(`waiting for the ElastiCache ${what} to become active`);
+      }
       const remaining = this.#deadline - this.#clock.now();
       if (remaining <= 0) {
         throw new EngineOperationError(
@@ -204,5 +336,5 @@ class UserDirectory {
   }
 }
 
-export { createControlPlaneClient, REAL_CLOCK, ROTATION_TAG, UserDirectory };
+export { createControlPlaneClient, markerFromTags, markerTags, REAL_CLOCK, ROTATION_TAG, UserDirectory };
 export type { Clock, ControlPlaneClient, WaitSettings };

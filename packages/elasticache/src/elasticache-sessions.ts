@@ -7,6 +7,7 @@ import {
   EngineOperationError,
   type OwnPasswordChange,
   ResourceMismatchError,
+  type ServerEndpoint,
   UnsupportedFeatureError,
   type UserSession,
   type UserState,
@@ -15,14 +16,18 @@ import { pingAll } from './acl-sessions.js';
 import { ENGINE } from './classify-error.js';
 import type { UserDirectory } from './control-plane.js';
 import { closeLinks, type RedisLink } from './redis-connection.js';
-import type { UserArn } from './user-arn.js';
+import { siblingUserArn, type UserArn } from './user-arn.js';
 import { userIdForName } from './user-id.js';
 
 /** Whether `username` logs in with `password` on the secret's endpoint (an idempotency probe, no side effect). */
 type LoginProbe = (username: string, password: string) => Promise<boolean>;
 
-/** The user `user_arn` names, which must exist, carry the secret's username and use passwords. */
-async function namedUser(directory: UserDirectory, arn: UserArn, username: string, login: CredentialsRole): Promise<User> {
+/**
+ * The user `user_arn` names, which must exist, carry the secret's username, use passwords, and belong to a
+ * user group of the cache behind the secret's `host`: every user group has a `default` user, and a name
+ * alone would let a secret for one cache rewrite a same-named user of another.
+ */
+async function namedUser(directory: UserDirectory, arn: UserArn, username: string, login: CredentialsRole, cache: ServerEndpoint): Promise<User> {
   const user = await directory.describeUser(arn.userId);
   if (user === undefined) {
     throw new EngineOperationError('ElastiCache user named by "user_arn" does not exist', login, {
@@ -43,7 +48,25 @@ async function namedUser(directory: UserDirectory, arn: UserArn, username: strin
       engine: ENGINE,
     });
   }
+  const cacheGroups = await directory.userGroupsOfCacheAt(cache.host, cache.port);
+  if (cacheGroups === undefined) {
+    throw new ResourceMismatchError('Field "host" is not an endpoint of an ElastiCache cache in the region of "user_arn"', {
+      field: 'host',
+      engine: ENGINE,
+    });
+  }
+  if (!(user.UserGroupIds ?? []).some((group) => cacheGroups.has(group))) {
+    throw new ResourceMismatchError('Field "user_arn" names a user in no user group of the cache behind "host"', {
+      field: 'user_arn',
+      engine: ENGINE,
+    });
+  }
   return user;
+}
+
+/** Whether the control plane says the user authenticates with a password (not `no-password`, which lets any in). */
+function usesPassword(user: User): boolean {
+  return user.Authentication?.Type === 'password';
 }
 
 /** Logged in to the cache as an ElastiCache RBAC user; its passwords change through the ElastiCache API only. */
@@ -55,13 +78,24 @@ class ElastiCacheUserSession implements UserSession {
   readonly #login: CredentialsRole;
   readonly #probe: LoginProbe;
 
-  constructor(links: readonly RedisLink[], directory: UserDirectory, arn: UserArn, username: string, login: CredentialsRole, probe: LoginProbe) {
+  readonly #cache: ServerEndpoint;
+
+  constructor(
+    links: readonly RedisLink[],
+    directory: UserDirectory,
+    arn: UserArn,
+    username: string,
+    login: CredentialsRole,
+    probe: LoginProbe,
+    cache: ServerEndpoint,
+  ) {
     this.#links = links;
     this.#directory = directory;
     this.#arn = arn;
     this.#username = username;
     this.#login = login;
     this.#probe = probe;
+    this.#cache = cache;
   }
 
   verify(): Promise<void> {
@@ -72,12 +106,13 @@ class ElastiCacheUserSession implements UserSession {
    * ModifyUser with `Passwords: [new, current]`: ElastiCache users hold two passwords, so clients holding
    * the current one keep working until the next rotation drops it. Waits until the user is `active` before
    * and after. A retry whose new password already logs in stops there: calling ModifyUser again would only
-   * start another `modifying` period.
+   * start another `modifying` period. That shortcut holds only for a `password` user: a `no-password` user lets
+   * any password in, and ModifyUser is what secures it.
    */
   async changeOwnPassword(change: OwnPasswordChange): Promise<void> {
-    await namedUser(this.#directory, this.#arn, this.#username, this.#login);
-    await this.#directory.waitForUser(this.#arn.userId);
-    if (await this.#probe(this.#username, change.newPassword)) return;
+    await namedUser(this.#directory, this.#arn, this.#username, this.#login, this.#cache);
+    const user = await this.#directory.waitForUser(this.#arn.userId);
+    if (usesPassword(user) && (await this.#probe(this.#username, change.newPassword))) return;
     await this.#directory.modifyUser({ userId: this.#arn.userId, passwords: [change.newPassword, change.currentPassword] });
     await this.#directory.waitForUser(this.#arn.userId);
   }
@@ -95,12 +130,14 @@ class ElastiCacheAdminSession implements AdminSession {
   readonly #directory: UserDirectory;
   readonly #arn: UserArn;
   readonly #probe: LoginProbe;
+  readonly #cache: ServerEndpoint;
   #original: Promise<User | undefined> | undefined;
 
-  constructor(directory: UserDirectory, arn: UserArn, probe: LoginProbe) {
+  constructor(directory: UserDirectory, arn: UserArn, probe: LoginProbe, cache: ServerEndpoint) {
     this.#directory = directory;
     this.#arn = arn;
     this.#probe = probe;
+    this.#cache = cache;
   }
 
   #originalUser(): Promise<User | undefined> {
@@ -108,19 +145,33 @@ class ElastiCacheAdminSession implements AdminSession {
     return this.#original;
   }
 
-  /** The clone is looked up by its derived id; the tag rotation put on it at CreateUser is the marker. */
-  async describeUser(username: string): Promise<UserState> {
+  /** The user of the pair with this name: the original by `user_arn`, the clone by its derived id. */
+  async #userNamed(username: string): Promise<User | undefined> {
     const original = await this.#originalUser();
-    if (original?.UserName === username) return { exists: true, createdByRotation: false };
+    if (original?.UserName === username) return original;
     const user = await this.#directory.describeUser(userIdForName(username));
-    if (user === undefined) return { exists: false };
-    if (user.UserName !== username) {
+    if (user !== undefined && user.UserName !== username) {
       throw new AlternateUserConflictError('An ElastiCache user with the alternate user\'s derived id has another name', {
         field: 'username',
         engine: ENGINE,
       });
     }
-    return { exists: true, createdByRotation: user.ARN !== undefined && (await this.#directory.hasRotationTag(user.ARN)) };
+    return user;
+  }
+
+  /** The clone is looked up by its derived id; rotation's tags on it are the marker (the original carries none). */
+  async describeUser(username: string): Promise<UserState> {
+    const user = await this.#userNamed(username);
+    if (user === undefined) return { exists: false };
+    const isOriginal = user.UserId === this.#arn.userId;
+    return { exists: true, marker: isOriginal || user.ARN === undefined ? undefined : await this.#directory.marker(user.ARN) };
+  }
+
+  /** The control plane's own statement: `password` users need one, `no-password` users let any in. */
+  async requiresPassword(username: string): Promise<boolean | undefined> {
+    const type = (await this.#userNamed(username))?.Authentication?.Type;
+    if (type === 'password') return true;
+    return type === 'no-password' ? false : undefined;
   }
 
   /**
@@ -128,7 +179,7 @@ class ElastiCacheAdminSession implements AdminSession {
    * password (ModifyUser), then makes the clone's access string and user groups equal the original's.
    */
   async applyAlternateUser(change: AlternateUserChange): Promise<void> {
-    const original = await namedUser(this.#directory, this.#arn, change.original, 'master');
+    const original = await namedUser(this.#directory, this.#arn, change.original, 'master', this.#cache);
     const accessString = original.AccessString ?? '';
     const cloneId = userIdForName(change.clone);
     if (change.createClone) {
@@ -138,13 +189,20 @@ class ElastiCacheAdminSession implements AdminSession {
         engine: original.Engine ?? 'redis',
         accessString,
         password: change.password,
+        secretArn: change.secretArn,
+        original: change.original,
       });
-    } else if (!(await this.#probe(change.target, change.password))) {
+    } else {
       const targetId = change.target === change.clone ? cloneId : this.#arn.userId;
-      await this.#directory.waitForUser(targetId);
-      await this.#directory.modifyUser({ userId: targetId, passwords: [change.password] });
-      // The new password works only once the user is `active` again; testSecret logs in with it next.
-      await this.#directory.waitForUser(targetId);
+      const target = await this.#directory.waitForUser(targetId);
+      // A retry whose password already works stops here, but only for a `password` user: ModifyUser is what
+      // secures a `no-password` one.
+      if (!(usesPassword(target) && (await this.#probe(change.target, change.password)))) {
+        await this.#directory.modifyUser({ userId: targetId, passwords: [change.password] });
+        // The new password works only once the user is `active` again; testSecret logs in with it next.
+        await this.#directory.waitForUser(targetId);
+      }
+      if (change.markClone) await this.#directory.mark(siblingUserArn(this.#arn, cloneId), change.secretArn, change.original);
     }
     await this.#syncClone(cloneId, accessString, original.UserGroupIds ?? []);
   }

@@ -1,5 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
-import type { CredentialsRole } from '@rotation-lambdas/core';
+import { type CredentialsRole, stepTimeoutMs } from '@rotation-lambdas/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import { classifyConnectError, isTlsFailure } from './classify-error.js';
 import type { RedisNode } from './redis-secret.js';
@@ -79,8 +79,9 @@ function clientOptions(endpoint: RedisEndpoint, timeouts: RedisTimeouts): RedisO
     enableOfflineQueue: false,
     autoResubscribe: false,
     autoResendUnfulfilledCommands: false,
-    connectTimeout: timeouts.connectTimeoutMs,
-    commandTimeout: timeouts.statementTimeoutMs,
+    // Each limit cut to what is left of the step, so a slow node fails the step in time, typed.
+    connectTimeout: stepTimeoutMs(timeouts.connectTimeoutMs),
+    commandTimeout: stepTimeoutMs(timeouts.statementTimeoutMs),
     // Verified TLS (chain and host name; Node checks the name against `host`), or none; never a fallback.
     tls: endpoint.ssl ? { rejectUnauthorized: true, ...(endpoint.ca === undefined ? {} : { ca: endpoint.ca }) } : undefined,
   };
@@ -113,7 +114,7 @@ async function openRedisLink(
       endpoint.ssl &&
       !isTlsFailure(cause) &&
       AMBIGUOUS_TLS_CODES.has(String((cause as { code?: unknown }).code ?? '')) &&
-      (await tcpReachable(endpoint, timeouts.connectTimeoutMs));
+      (await tcpReachable(endpoint, stepTimeoutMs(timeouts.connectTimeoutMs)));
     throw classifyConnectError(cause, login.role, stalled);
   }
   try {

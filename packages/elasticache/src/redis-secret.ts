@@ -113,12 +113,17 @@ function parseRedisSecret(json: SecretJson, source: SecretSource): RedisSecret {
   };
 }
 
+/** A node's identity: host names compared as DNS does. */
+function nodeKey(node: RedisNode): string {
+  return `${normalizeHost(node.host)}:${node.port}`;
+}
+
 /** `host`/`port` and every listed node, each once (host names compared as DNS does). */
 function allNodes(secret: Pick<RedisSecret, 'host' | 'port' | 'nodes'>): RedisNode[] {
   const seen = new Set<string>();
   const nodes: RedisNode[] = [];
   for (const node of [{ host: secret.host, port: secret.port }, ...secret.nodes]) {
-    const key = `${normalizeHost(node.host)}:${node.port}`;
+    const key = nodeKey(node);
     if (seen.has(key)) continue;
     seen.add(key);
     nodes.push(node);
@@ -131,9 +136,7 @@ function allNodes(secret: Pick<RedisSecret, 'host' | 'port' | 'nodes'>): RedisNo
  * whole node set (order and duplicates aside) and the ElastiCache user ARN, whose absence is compared too.
  */
 function redisResource(secret: RedisSecret): Record<string, string | number | undefined> {
-  const nodes = allNodes(secret)
-    .map((node) => `${normalizeHost(node.host)}:${node.port}`)
-    .sort();
+  const nodes = allNodes(secret).map(nodeKey).sort();
   return {
     engine: secret.engine,
     host: normalizeHost(secret.host),
@@ -143,5 +146,5 @@ function redisResource(secret: RedisSecret): Record<string, string | number | un
   };
 }
 
-export { allNodes, ENGINES, parseRedisSecret, redisResource };
+export { allNodes, ENGINES, nodeKey, parseRedisSecret, redisResource };
 export type { RedisNode, RedisSecret };

@@ -39,7 +39,7 @@ function createServiceAdapter<S extends RotatableSecret>(rotator: ServiceRotator
     defaults: rotator.defaults,
     parseSecret: (json, source) => rotator.parseSecret(json, source),
     resourceOf: (secret) => rotator.resourceOf(secret),
-    endpointOf: () => {
+    endpointsOf: () => {
       throw new UnsupportedFeatureError('This service has no master secret: use the single-user handler', { engine: rotator.name });
     },
     maxUsernameLength: () => Number.MAX_SAFE_INTEGER,

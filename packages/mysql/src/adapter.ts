@@ -2,6 +2,8 @@ import {
   type AdminSession,
   type AlternateUserChange,
   type CredentialsRole,
+  currentDeadline,
+  DeadlineExceededError,
   type DatabaseSecret,
   databaseResource,
   EngineAuthError,
@@ -13,6 +15,7 @@ import {
   RotationError,
   type RotationConfig,
   readEnvBoolean,
+  stepTimeoutMs,
   trustedCertificates,
   UnsupportedFeatureError,
   type UserSession,
@@ -21,6 +24,7 @@ import {
 } from '@rotation-lambdas/core';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import mysql from 'mysql2/promise';
+import { holdsPassword, requiresPassword, userMarker } from './account-ownership.js';
 import { classifyConnectError, operationError } from './classify-error.js';
 import { OriginalMissingError, planAlternateUser, ROTATION_MARKER } from './clone-plan.js';
 import { missingMasterPrivileges } from './master-check.js';
@@ -123,12 +127,27 @@ class MysqlUserSession implements UserSession {
       // and drop the password clients still use.
       if (await this.#logsIn(change.newPassword)) return;
     }
-    for (const statement of ownPasswordStatements(facts, caps, change, this.#dualPassword)) {
+    const native = facts.flavour === 'mariadb' && (await this.#ownPluginIsNative());
+    for (const statement of ownPasswordStatements(facts, caps, change, this.#dualPassword, native)) {
       try {
         await this.#session.execute(statement);
       } catch (error) {
         throw operationError('password change', this.#login, error, statement.secret);
       }
+    }
+  }
+
+  /**
+   * Whether the logged-in MariaDB account uses mysql_native_password, from its own SHOW CREATE USER (which
+   * MariaDB lets an account run on itself). Anything unreadable counts as another plugin.
+   */
+  async #ownPluginIsNative(): Promise<boolean> {
+    try {
+      const [row] = await this.#session.rows('SHOW CREATE USER CURRENT_USER()');
+      const statement = text(Object.values(row ?? {})[0]);
+      return /\bIDENTIFIED BY PASSWORD '\*[0-9A-F]{40}'|\bIDENTIFIED VIA mysql_native_password\b/.test(statement);
+    } catch {
+      return false;
     }
   }
 
@@ -161,8 +180,18 @@ class MysqlAdminSession implements AdminSession {
     return guarded('user lookup', 'master', async () => {
       const hosts = await reader.hostsOf(username);
       if (hosts.length === 0) return { exists: false };
-      return { exists: true, createdByRotation: await reader.allMarked(username, ROTATION_MARKER) };
+      return { exists: true, marker: userMarker(await reader.markers(username, ROTATION_MARKER)) };
     });
+  }
+
+  async requiresPassword(username: string): Promise<boolean | undefined> {
+    const { reader } = await this.#load();
+    return guarded('credential lookup', 'master', async () => requiresPassword(await reader.credentials(username)));
+  }
+
+  async hasPassword(username: string, password: string): Promise<boolean | undefined> {
+    const { reader } = await this.#load();
+    return guarded('credential lookup', 'master', async () => holdsPassword(await reader.credentials(username), password));
   }
 
   async applyAlternateUser(change: AlternateUserChange): Promise<void> {
@@ -170,6 +199,9 @@ class MysqlAdminSession implements AdminSession {
     assertFits(change.clone, caps.usernameLimit);
     const statements = await guarded('privilege lookup', 'master', () => planAlternateUser(reader, facts, caps, change));
     for (const statement of statements) {
+      // The plan is made from the live state, so stopping between statements at the step's deadline loses
+      // nothing: the service's retry plans what is still missing (a very large grant set over several tries).
+      if (currentDeadline()?.remainingMs() === 0) throw new DeadlineExceededError('the alternate user privilege sync');
       try {
         await this.#session.execute(statement);
       } catch (error) {
@@ -222,7 +254,7 @@ function createMysqlAdapter(options: MysqlAdapterOptions): EngineAdapter<Databas
         database,
         // verifyIdentity: mysql2 checks the host name only when asked; rejectUnauthorized checks the chain.
         ssl: secret.ssl ? { rejectUnauthorized: true, verifyIdentity: true, ...trust } : undefined,
-        connectTimeout: config.connectTimeoutMs,
+        connectTimeout: stepTimeoutMs(config.connectTimeoutMs),
         // The adapter sends text queries only; the default (16,000) makes every connection allocate a 512 KB cache.
         maxPreparedStatements: 1,
         ...(secret.ssl && isIP(secret.host) !== 0 ? { stream: ipLiteralSocket(secret.host, secret.port) } : {}),
@@ -251,7 +283,7 @@ function createMysqlAdapter(options: MysqlAdapterOptions): EngineAdapter<Databas
     parseSecret: (json, source) =>
       parseDatabaseSecret(json, source, { engines: Object.keys(USERNAME_LIMITS), defaultPort: 3306, defaultDbname: undefined }),
     resourceOf: databaseResource,
-    endpointOf: (secret) => ({ host: secret.host, port: secret.port }),
+    endpointsOf: (secret) => [{ host: secret.host, port: secret.port }],
     maxUsernameLength: (secret) => USERNAME_LIMITS[secret.engine] ?? 32,
     connect: async (secret, login) =>
       new MysqlUserSession(await open(secret, secret.dbname, login), secret.username, login, dualPassword, (password) => logsIn(secret, password)),

@@ -1,4 +1,4 @@
-import type { AlternateUserChange } from '@rotation-lambdas/core';
+import { AlternateUserConflictError, type AlternateUserChange, type RotationMarker } from '@rotation-lambdas/core';
 import { defaultOptions, optionsClause, optionsStatement, sameOptions } from './account-options.js';
 import { createIdentifiedClause, setPasswordStatement } from './password-statements.js';
 import type { AccountState, PrivilegeReader } from './privilege-reader.js';
@@ -6,8 +6,13 @@ import { type AccountPrivileges, emptyPrivileges, privilegeStatements, proxyStat
 import type { ServerCapabilities, ServerFacts } from './server-facts.js';
 import { type Account, accountSql, literal, type Statement } from './sql.js';
 
-/** The key of the user attribute (MySQL 8.0.21+) marking an account rotation created. */
+/** The key of the user attribute (MySQL 8.0.21+) marking an account rotation created or adopted. */
 const ROTATION_MARKER = 'rotation-lambdas';
+
+/** The attribute JSON binding a clone account to the secret and the original. */
+function markerAttribute(change: Pick<AlternateUserChange, 'secretArn' | 'original'>): string {
+  return literal(JSON.stringify({ [ROTATION_MARKER]: { secret: change.secretArn, alternateOf: change.original } }));
+}
 
 /** Thrown (and wrapped by the adapter) when the original user has no account to copy. */
 class OriginalMissingError extends Error {}
@@ -30,7 +35,7 @@ function createCloneStatement(
     ({ account, options }) => `${accountSql({ user: change.clone, host: account.host })} ${createIdentifiedClause(facts, caps, options.plugin, change.password)}`,
   );
   const withOptions = caps.alterUser && sources.every(({ options }) => sameOptions(options, first.options));
-  const marker = caps.userAttributes ? ` ATTRIBUTE ${literal(JSON.stringify({ [ROTATION_MARKER]: { alternateOf: change.original } }))}` : '';
+  const marker = caps.userAttributes ? ` ATTRIBUTE ${markerAttribute(change)}` : '';
   return {
     statement: { sql: `CREATE USER ${users.join(', ')}${withOptions ? ` ${optionsClause(first.options)}` : ''}${marker}`, secret: true },
     withOptions,
@@ -56,13 +61,18 @@ function syncAccountStatements(
   ];
 }
 
-/** Step 1 of the plan: the clone made to exist at exactly the original's hosts (only on the clone's turn). */
+/**
+ * Step 1 of the plan: the clone made to exist at exactly the original's hosts (only on the clone's turn). A
+ * clone account at a host the original no longer has is dropped only when its marker binds it to this
+ * secret: an account is never dropped because a secret named it, so any other is refused.
+ */
 function reconcileHosts(
   facts: ServerFacts,
   caps: ServerCapabilities,
   change: AlternateUserChange,
   originals: ReadonlyMap<string, AccountState>,
   clones: ReadonlyMap<string, AccountState>,
+  markers: ReadonlyMap<string, RotationMarker | undefined>,
 ): { statements: Statement[]; created: Map<string, AccountState> } {
   const statements: Statement[] = [];
   const created = new Map<string, AccountState>();
@@ -76,7 +86,20 @@ function reconcileHosts(
     }
   }
   for (const host of clones.keys()) {
-    if (!originals.has(host)) statements.push({ sql: `DROP USER ${accountSql({ user: change.clone, host })}` });
+    if (originals.has(host)) continue;
+    const marker = markers.get(host);
+    if (marker?.secretArn !== change.secretArn || marker.alternateOf !== change.original) {
+      throw new AlternateUserConflictError(
+        'The alternate user has an account at a host the original has not, which rotation cannot prove it made; drop that account or give the original one there',
+        { field: 'username', engine: 'mysql' },
+      );
+    }
+    statements.push({ sql: `DROP USER ${accountSql({ user: change.clone, host })}` });
+  }
+  if (change.markClone && caps.userAttributes) {
+    for (const host of clones.keys()) {
+      if (originals.has(host)) statements.push({ sql: `ALTER USER ${accountSql({ user: change.clone, host })} ATTRIBUTE ${markerAttribute(change)}` });
+    }
   }
   return { statements, created };
 }
@@ -110,7 +133,7 @@ function passwordStatements(
  * there a password to give it.
  */
 async function planAlternateUser(
-  reader: Pick<PrivilegeReader, 'accounts' | 'privileges'>,
+  reader: Pick<PrivilegeReader, 'accounts' | 'privileges' | 'markers'>,
   facts: ServerFacts,
   caps: ServerCapabilities,
   change: AlternateUserChange,
@@ -119,7 +142,9 @@ async function planAlternateUser(
   if (originals.size === 0) throw new OriginalMissingError('The original user has no login account');
   const clones = await reader.accounts(change.clone);
   const hosts =
-    change.target === change.clone ? reconcileHosts(facts, caps, change, originals, clones) : { statements: [], created: new Map<string, AccountState>() };
+    change.target === change.clone
+      ? reconcileHosts(facts, caps, change, originals, clones, await reader.markers(change.clone, ROTATION_MARKER))
+      : { statements: [], created: new Map<string, AccountState>() };
   const statements = [...hosts.statements, ...passwordStatements(facts, caps, change, originals, clones)];
   for (const [host, source] of originals) {
     const fresh = hosts.created.get(host);

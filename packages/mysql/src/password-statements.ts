@@ -55,15 +55,25 @@ function setPasswordStatement(facts: ServerFacts, caps: ServerCapabilities, acco
 
 /**
  * The statements with which the logged-in user changes its own password (single user):
- * - MariaDB: `SET PASSWORD = PASSWORD(?)`, which every MariaDB plugin that keeps a password accepts;
+ * - MariaDB with mysql_native_password (`nativeOwnPlugin`): `SET PASSWORD = '<hash>'`, so the password never
+ *   appears in the general log, audit logs or the processlist, which record MariaDB statements verbatim;
+ *   with another plugin, `SET PASSWORD = PASSWORD(?)`, which every MariaDB plugin that keeps a password accepts;
  * - MySQL 8.0.13+: `ALTER USER CURRENT_USER() IDENTIFIED BY ? REPLACE ?`, so password_require_current is met;
  *   with `dualPassword`, the old secondary password is discarded and the current one retained as secondary;
  * - MySQL 5.7.6 to 8.0.12: `SET PASSWORD = ?`; older MySQL: `SET PASSWORD = PASSWORD(?)`.
  * The caller has checked that dual passwords are supported before asking for them.
  */
-function ownPasswordStatements(facts: ServerFacts, caps: ServerCapabilities, change: OwnPasswordChange, dualPassword: boolean): Statement[] {
+function ownPasswordStatements(
+  facts: ServerFacts,
+  caps: ServerCapabilities,
+  change: OwnPasswordChange,
+  dualPassword: boolean,
+  nativeOwnPlugin = false,
+): Statement[] {
   const next = literal(change.newPassword);
-  if (facts.flavour === 'mariadb') return [{ sql: `SET PASSWORD = PASSWORD(${next})`, secret: true }];
+  if (facts.flavour === 'mariadb') {
+    return [{ sql: nativeOwnPlugin ? `SET PASSWORD = ${literal(nativePasswordHash(change.newPassword))}` : `SET PASSWORD = PASSWORD(${next})`, secret: true }];
+  }
   if (caps.replaceClause) {
     const alter = `ALTER USER CURRENT_USER() IDENTIFIED BY ${next} REPLACE ${literal(change.currentPassword)}`;
     if (!dualPassword) return [{ sql: alter, secret: true }];

@@ -1,3 +1,4 @@
+import type { RotationMarker } from '@rotation-lambdas/core';
 import type { AccountOptions, TlsType } from './account-options.js';
 import {
   type AccountPrivileges,
@@ -20,6 +21,15 @@ interface AccountState {
   readonly options: AccountOptions;
   /** MariaDB's default role (mysql.user.default_role), '' for none; MySQL 8 keeps defaults in their own table. */
   readonly defaultRole: string;
+}
+
+/** How one account authenticates, as the grant tables store it. */
+interface StoredCredential {
+  readonly plugin: string;
+  /** The plugin's stored form (a hash for password plugins); '' for none. */
+  readonly credential: string;
+  /** MariaDB: other methods may let the account in too (`IDENTIFIED VIA … OR …`). */
+  readonly alternatives: boolean;
 }
 
 /** Thrown (and wrapped by the adapter) when the server holds something the adapter will not copy faithfully. */
@@ -97,15 +107,40 @@ class PrivilegeReader {
     return accounts;
   }
 
-  /** Whether every account of `user` carries the rotation marker attribute (MySQL 8.0.21+). */
-  async allMarked(user: string, marker: string): Promise<boolean> {
-    if (!this.#caps.userAttributes) return false;
-    const hosts = await this.hostsOf(user);
+  /** Rotation's marker attribute (MySQL 8.0.21+) on each account of `user`, by host; empty where the server keeps none. */
+  async markers(user: string, marker: string): Promise<Map<string, RotationMarker | undefined>> {
+    const markers = new Map<string, RotationMarker | undefined>();
+    if (!this.#caps.userAttributes) return markers;
     const rows = await this.#session.rows(
       'SELECT USER AS user, HOST AS host, ATTRIBUTE AS attribute FROM information_schema.USER_ATTRIBUTES WHERE USER = ?',
       [user],
     );
-    return hosts.length > 0 && hosts.every((host) => exactly(rows, { user, host }).some((row) => hasMarker(row.attribute, marker)));
+    for (const host of await this.hostsOf(user)) {
+      markers.set(host, exactly(rows, { user, host }).map((row) => markerIn(row.attribute, marker)).find((found) => found !== undefined));
+    }
+    return markers;
+  }
+
+  /**
+   * How each account of `user` authenticates, by host: its plugin and stored credential, and whether MariaDB
+   * lets it in by alternative methods too (`IDENTIFIED VIA a OR b`), which the stored credential cannot tell.
+   */
+  async credentials(user: string): Promise<Map<string, StoredCredential>> {
+    const fromGlobalPriv = this.#facts.flavour === 'mariadb' && this.#caps.alterUser;
+    const rows = await this.#session.rows(
+      fromGlobalPriv
+        ? `SELECT User AS user, Host AS host, JSON_UNQUOTE(JSON_EXTRACT(Priv, '$.plugin')) AS plugin,
+            JSON_UNQUOTE(JSON_EXTRACT(Priv, '$.authentication_string')) AS credential,
+            JSON_CONTAINS_PATH(Priv, 'one', '$.auth_or') AS alternatives FROM mysql.global_priv WHERE User = ?`
+        : 'SELECT User AS user, Host AS host, plugin, authentication_string AS credential, 0 AS alternatives FROM mysql.user WHERE User = ?',
+      [user],
+    );
+    const credentials = new Map<string, StoredCredential>();
+    for (const row of rows) {
+      if (text(row.user) !== user) continue;
+      credentials.set(text(row.host), { plugin: text(row.plugin), credential: text(row.credential), alternatives: number(row.alternatives) === 1 });
+    }
+    return credentials;
   }
 
   /**
@@ -256,16 +291,24 @@ class PrivilegeReader {
   }
 }
 
-/** Whether a USER_ATTRIBUTES value (JSON text) carries the rotation marker key. */
-function hasMarker(attribute: unknown, marker: string): boolean {
+/**
+ * Rotation's marker in a USER_ATTRIBUTES value (JSON text), if present. Only holders of CREATE USER can set
+ * an account's attributes, so the account cannot forge it. A marker from before markers named their secret
+ * reads as one that names none.
+ */
+function markerIn(attribute: unknown, marker: string): RotationMarker | undefined {
   const value = typeof attribute === 'string' || Buffer.isBuffer(attribute) ? text(attribute) : JSON.stringify(attribute ?? null);
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === 'object' && parsed !== null && marker in parsed;
+    parsed = JSON.parse(value);
   } catch {
-    return false;
+    return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null || !(marker in parsed)) return undefined;
+  const entry = (parsed as Record<string, unknown>)[marker];
+  const { secret, alternateOf } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+  return { secretArn: typeof secret === 'string' ? secret : undefined, alternateOf: typeof alternateOf === 'string' ? alternateOf : undefined };
 }
 
-export { hasMarker, PrivilegeReader, UnsupportedPrivilegeError };
-export type { AccountState };
+export { markerIn, PrivilegeReader, UnsupportedPrivilegeError };
+export type { AccountState, StoredCredential };

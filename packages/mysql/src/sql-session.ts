@@ -1,3 +1,4 @@
+import { stepTimeoutMs } from '@rotation-lambdas/core';
 import type mysql from 'mysql2/promise';
 import { parseServerFacts, type ServerFacts } from './server-facts.js';
 import { literal, type Statement, UnexpectedServerDataError } from './sql.js';
@@ -36,7 +37,7 @@ class SqlSession {
   /** Rows of a read query; `values` are escaped into the `?` placeholders by the driver. */
   async rows(sql: string, values: readonly unknown[] = []): Promise<Row[]> {
     try {
-      const [rows] = await this.#connection.query({ sql, values: [...values], timeout: this.#timeoutMs });
+      const [rows] = await this.#connection.query({ sql, values: [...values], timeout: stepTimeoutMs(this.#timeoutMs) });
       return rows as Row[];
     } catch (error) {
       this.#noteFailure(error);
@@ -47,7 +48,7 @@ class SqlSession {
   /** Runs a statement; returns false when it was skipped because the object it names is gone (`skipOn`). */
   async execute(statement: Statement): Promise<boolean> {
     try {
-      await this.#connection.query({ sql: statement.sql, timeout: this.#timeoutMs });
+      await this.#connection.query({ sql: statement.sql, timeout: stepTimeoutMs(this.#timeoutMs) });
       return true;
     } catch (error) {
       const errno = errnoOf(error);
@@ -96,7 +97,7 @@ class SqlSession {
         () => false,
       );
       const timedOut = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.#timeoutMs);
+        timer = setTimeout(() => resolve(false), stepTimeoutMs(this.#timeoutMs));
       });
       const clean = await Promise.race([ended, timedOut]);
       clearTimeout(timer);

@@ -10,6 +10,7 @@ import {
   type OwnPasswordChange,
   parseDatabaseSecret,
   type RotationConfig,
+  stepTimeoutMs,
   trustedCertificates,
   type UserSession,
   type UserState,
@@ -18,7 +19,8 @@ import pg from 'pg';
 import { classifyConnectError, operationError } from './classify-error.js';
 import {
   createCloneStatements,
-  isRotationMarker,
+  markerStatement,
+  parseRotationMarker,
   type Queryable,
   readRole,
   setPasswordStatement,
@@ -45,6 +47,21 @@ type PostgresClient = ReturnType<ClientFactory>;
 async function closeQuietly(client: PostgresClient): Promise<void> {
   // A failed close cannot undo anything already committed; the server drops the session either way.
   await client.end().catch(() => undefined);
+}
+
+/**
+ * Fixes the master session's name resolution and identity before it runs anything: per-database and per-role
+ * settings apply at login, and a search_path putting another schema before pg_catalog would resolve the
+ * operators and functions of the master's own queries to whatever that schema's owner defined there.
+ */
+async function pinnedSession(client: PostgresClient): Promise<PostgresClient> {
+  try {
+    await client.query('SET search_path = pg_catalog, pg_temp; SET ROLE NONE');
+  } catch (error) {
+    await closeQuietly(client);
+    throw operationError('session setup', 'master', error);
+  }
+  return client;
 }
 
 /** Runs `statements` in one transaction: PostgreSQL DDL on roles is transactional, so a crash leaves nothing half-made. */
@@ -111,7 +128,7 @@ class PostgresAdminSession implements AdminSession {
   async describeUser(username: string): Promise<UserState> {
     try {
       const role = await readRole(this.#client, username);
-      return role === undefined ? { exists: false } : { exists: true, createdByRotation: isRotationMarker(role.comment) };
+      return role === undefined ? { exists: false } : { exists: true, marker: parseRotationMarker(role.comment) };
     } catch (error) {
       throw operationError('role lookup', 'master', error);
     }
@@ -122,11 +139,12 @@ class PostgresAdminSession implements AdminSession {
     try {
       await inTransaction(this.#client, async () => {
         if (change.createClone) {
-          for (const statement of createCloneStatements(change.clone, change.original, verifier)) {
+          for (const statement of createCloneStatements(change.clone, change.original, verifier, change.secretArn)) {
             await this.#client.query(statement);
           }
         } else {
-          await this.#client.query(setPasswordStatement(change.target, verifier));
+          await this.#client.query(setPasswordStatement(change.target, verifier, change.target === change.clone));
+          if (change.markClone) await this.#client.query(markerStatement(change.clone, change.original, change.secretArn));
         }
         for (const statement of await syncStatements(this.#client, change.original, change.clone)) {
           await this.#client.query(statement);
@@ -184,9 +202,10 @@ function createPostgresAdapter(options: PostgresAdapterOptions): EngineAdapter<D
       password: secret.password,
       database,
       ssl: secret.ssl ? { rejectUnauthorized: true, ...trust } : false,
-      connectionTimeoutMillis: config.connectTimeoutMs,
-      statement_timeout: config.statementTimeoutMs,
-      query_timeout: config.statementTimeoutMs,
+      // Each limit cut to what is left of the step, so a slow server fails the step in time, typed.
+      connectionTimeoutMillis: stepTimeoutMs(config.connectTimeoutMs),
+      statement_timeout: stepTimeoutMs(config.statementTimeoutMs),
+      query_timeout: stepTimeoutMs(config.statementTimeoutMs),
       application_name: 'rotation-lambdas',
     });
     // Without a listener a dropped connection would surface as an uncaught 'error' event and kill the runtime.
@@ -210,12 +229,14 @@ function createPostgresAdapter(options: PostgresAdapterOptions): EngineAdapter<D
         defaultDbname: 'postgres',
       }),
     resourceOf: databaseResource,
-    endpointOf: (secret) => ({ host: secret.host, port: secret.port }),
+    endpointsOf: (secret) => [{ host: secret.host, port: secret.port }],
     maxUsernameLength: () => MAX_IDENTIFIER_BYTES,
     measureUsername: (username) => Buffer.byteLength(username, 'utf8'),
     connect: async (secret, login) => new PostgresUserSession(await open(secret, secret.dbname, login), secret.username, login),
-    // The master logs in to the user's database (AWS's #122): per-database settings and grants are visible there.
-    connectAdmin: async (master, target) => new PostgresAdminSession(await open(master, target.dbname, 'master')),
+    // The master logs in to its own secret's database, not to one the application secret names: roles, their
+    // settings and memberships are cluster-wide catalogs, and a database the application owns can carry
+    // settings (search_path, role) that would apply to the master's session.
+    connectAdmin: async (master) => new PostgresAdminSession(await pinnedSession(await open(master, master.dbname, 'master'))),
   };
 }
 

@@ -1,9 +1,14 @@
+import type { RotationMarker } from '@rotation-lambdas/core';
 import pg from 'pg';
 import { isListSetting, splitSettingList } from './guc-list.js';
 
 const { escapeIdentifier, escapeLiteral } = pg;
 
-/** Text the clone's role comment starts with: the engine-side marker that rotation created the role. */
+/**
+ * Text the clone's role comment starts with: the engine-side marker that rotation created (or adopted) the
+ * role, followed by JSON naming the secret and the original. Only CREATEROLE holders (PostgreSQL 16+: with
+ * ADMIN OPTION on the role) can comment on a role, so the role itself cannot forge it.
+ */
 const MARKER_PREFIX = 'rotation-lambdas:';
 
 /** A role's attributes that membership does not carry, as pg_roles reports them. */
@@ -37,22 +42,36 @@ async function readRole(client: Queryable, name: string): Promise<RoleAttributes
   return rows[0];
 }
 
-/** Whether a role comment is rotation's marker. */
-function isRotationMarker(comment: string | null): boolean {
-  return comment?.startsWith(MARKER_PREFIX) ?? false;
+/**
+ * Rotation's marker in a role comment, or undefined when the comment is not one. A marker from before markers
+ * named their secret (`rotation-lambdas: alternate user of …`) reads as one that names no secret.
+ */
+function parseRotationMarker(comment: string | null): RotationMarker | undefined {
+  if (comment === null || !comment.startsWith(MARKER_PREFIX)) return undefined;
+  try {
+    const { secret, alternateOf } = JSON.parse(comment.slice(MARKER_PREFIX.length)) as Record<string, unknown>;
+    return { secretArn: typeof secret === 'string' ? secret : undefined, alternateOf: typeof alternateOf === 'string' ? alternateOf : undefined };
+  } catch {
+    return { secretArn: undefined, alternateOf: undefined };
+  }
+}
+
+/** COMMENT ON ROLE writing rotation's marker, binding the clone to the secret and the original. */
+function markerStatement(clone: string, original: string, secretArn: string): string {
+  return `COMMENT ON ROLE ${escapeIdentifier(clone)} IS ${escapeLiteral(`${MARKER_PREFIX}${JSON.stringify({ secret: secretArn, alternateOf: original })}`)}`;
 }
 
 /** CREATE ROLE for the clone with LOGIN and the verifier, then the marker comment. */
-function createCloneStatements(clone: string, original: string, verifier: string): string[] {
-  return [
-    `CREATE ROLE ${escapeIdentifier(clone)} WITH LOGIN INHERIT PASSWORD ${escapeLiteral(verifier)}`,
-    `COMMENT ON ROLE ${escapeIdentifier(clone)} IS ${escapeLiteral(`${MARKER_PREFIX} alternate user of ${original}, created by rotation`)}`,
-  ];
+function createCloneStatements(clone: string, original: string, verifier: string, secretArn: string): string[] {
+  return [`CREATE ROLE ${escapeIdentifier(clone)} WITH LOGIN INHERIT PASSWORD ${escapeLiteral(verifier)}`, markerStatement(clone, original, secretArn)];
 }
 
-/** ALTER ROLE setting a pre-computed SCRAM verifier (and LOGIN, in case it was revoked). */
-function setPasswordStatement(role: string, verifier: string): string {
-  return `ALTER ROLE ${escapeIdentifier(role)} WITH LOGIN PASSWORD ${escapeLiteral(verifier)}`;
+/**
+ * ALTER ROLE setting a pre-computed SCRAM verifier. The clone also gets LOGIN back in case it was revoked;
+ * the original's LOGIN is the operator's to give or take, so it is left as it is.
+ */
+function setPasswordStatement(role: string, verifier: string, restoreLogin: boolean): string {
+  return `ALTER ROLE ${escapeIdentifier(role)} WITH ${restoreLogin ? 'LOGIN ' : ''}PASSWORD ${escapeLiteral(verifier)}`;
 }
 
 /** One ALTER ROLE making the clone's attributes equal the original's, or none when they already are. */
@@ -139,7 +158,8 @@ async function syncStatements(client: Queryable, original: string, clone: string
 export {
   attributeStatement,
   createCloneStatements,
-  isRotationMarker,
+  markerStatement,
+  parseRotationMarker,
   readRole,
   setPasswordStatement,
   settingStatements,

@@ -33,5 +33,46 @@ function expectSucceeded(outcome: StepOutcome | RotationOutcome): void {
   expect(outcome.ok, `expected success, got ${error?.code ?? ''} ${error?.message ?? ''} (field ${error?.field ?? '-'})`).toBe(true);
 }
 
-export { expectRotationError, expectSucceeded };
+/**
+ * The labels a finished rotation may leave on its version: AWSCURRENT alone, or AWSCURRENT with AWSPENDING
+ * still attached. The API reference documents both (RotateSecret: after a successful rotation AWSPENDING may
+ * be on the AWSCURRENT version or on no version), so the contract accepts either.
+ */
+const FINISHED_VERSION_STAGES: readonly (readonly string[])[] = [['AWSCURRENT'], ['AWSCURRENT', 'AWSPENDING']];
+
+/** Asserts `stages` are those of a version whose rotation finished (either documented end state). */
+function expectFinishedStages(stages: readonly string[] | undefined): void {
+  expect(FINISHED_VERSION_STAGES).toContainEqual([...(stages ?? [])].sort());
+}
+
+/**
+ * Asserts two rotations in a row succeeded: the second's version finished (in either end state, or with
+ * AWSPENDING kept when `endState` says so) and the first's is now AWSPREVIOUS.
+ */
+function expectTwoRotations(
+  stages: Readonly<Record<string, readonly string[]>>,
+  first: RotationOutcome,
+  second: RotationOutcome,
+  endState: 'either' | 'kept' = 'either',
+): void {
+  expectSucceeded(first);
+  expectSucceeded(second);
+  if (endState === 'kept') expect([...(stages[second.token] ?? [])].sort()).toEqual(['AWSCURRENT', 'AWSPENDING']);
+  else expectFinishedStages(stages[second.token]);
+  expect(stages[first.token]).toEqual(['AWSPREVIOUS']);
+}
+
+/** Whether a secret still has a rotation in progress: AWSPENDING on a version that is not AWSCURRENT. */
+function hasUnfinishedRotation(stages: Readonly<Record<string, readonly string[]>>): boolean {
+  return Object.values(stages).some((labels) => labels.includes('AWSPENDING') && !labels.includes('AWSCURRENT'));
+}
+
+export {
+  expectFinishedStages,
+  expectRotationError,
+  expectSucceeded,
+  expectTwoRotations,
+  FINISHED_VERSION_STAGES,
+  hasUnfinishedRotation,
+};
 export type { ThrownRotationError };

@@ -10,7 +10,11 @@ import type { Credentials } from '../database-server.js';
 import { type HandlerEnvironment, loadHandler, type RotationLambda } from '../handler-loader.js';
 import { LeakDetector } from '../leak-detector.js';
 import { RotationDriver } from '../rotation-driver.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
+import {
+  type LocalSecretsManager,
+  type PendingAfterRotation,
+  startLocalSecretsManager,
+} from '../secrets-manager/local-secrets-manager.js';
 import type { EngineFixture, EngineTarget, Strategy } from './engine-fixture.js';
 
 let counter = 0;
@@ -96,11 +100,12 @@ class ContractContext {
     return loadHandler(this.fixture.bundles[strategy], this.handlerEnv(env));
   }
 
-  /** A driver whose every invocation feeds the leak detector. */
-  async driver(strategy: Strategy, env: HandlerEnvironment = {}): Promise<RotationDriver> {
+  /** A driver whose every invocation feeds the leak detector; `timeoutMs` is the function's timeout. */
+  async driver(strategy: Strategy, env: HandlerEnvironment = {}, timeoutMs?: number): Promise<RotationDriver> {
     return new RotationDriver({
       secretsManager: this.sm.client(),
       handler: await this.handler(strategy, env),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
       observe: (outcome) => {
         this.leaks.addOutput(outcome.output);
         this.leaks.addError(outcome.error);
@@ -184,6 +189,24 @@ class ContractContext {
     await this.sm.client().send(
       new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: secretString, VersionStages: ['AWSPENDING'] }),
     );
+  }
+
+  /** Writes a new AWSCURRENT version (a secret re-applied by infrastructure code, or by its writer). */
+  async putCurrent(arn: string, value: Record<string, unknown>): Promise<void> {
+    const secretString = JSON.stringify(value);
+    this.leaks.addSecretString(secretString);
+    await this.sm.client().send(new PutSecretValueCommand({ SecretId: arn, SecretString: secretString }));
+  }
+
+  /** Runs `use` while the local Secrets Manager finishes rotations in `mode`, then restores the run's mode. */
+  async withPendingAfterRotation<T>(mode: PendingAfterRotation, use: () => Promise<T>): Promise<T> {
+    const previous = this.sm.pendingAfterRotation;
+    this.sm.pendingAfterRotation = mode;
+    try {
+      return await use();
+    } finally {
+      this.sm.pendingAfterRotation = previous;
+    }
   }
 
   /** Feeds every value ever stored in the local Secrets Manager to the leak detector. */

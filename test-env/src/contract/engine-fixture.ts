@@ -32,6 +32,11 @@ interface EngineTarget extends AsyncDisposable {
   canLogin(credentials: Credentials): Promise<boolean>;
   userExists(username: string): Promise<boolean>;
   dropUser(username: string): Promise<void>;
+  /**
+   * Creates a login user the server lets in with any password (Redis `nopass`, ElastiCache `no-password`, a
+   * pg_hba `trust` line), for the attacks that rely on one; absent where the server has no such account.
+   */
+  createOpenUser?(username: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +75,11 @@ interface EngineFixture {
    * sets false and the engine's README says where role copying is proven instead.
    */
   readonly enforcesPrivileges?: boolean;
+  /**
+   * The target can create accounts the server lets in with any password (`createOpenUser`), so the attacker
+   * contract runs the attacks that rely on one.
+   */
+  readonly openUsers?: boolean;
   /** The client protocol the crash proxy parses to count and interrupt commands (reliability suite). */
   readonly wireProtocol?: WireProtocol;
   /** How long a secret's alternate name may be before the engine refuses it (for the limit test). */

@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBlackHole } from '../aws/black-hole.js';
 import { type CrashProxy, startCrashProxy } from '../crash-proxy/crash-proxy.js';
 import type { Credentials } from '../database-server.js';
 import type { RotationLambda } from '../handler-loader.js';
 import { type CrashRow, type FaultRow, writeReliabilityResults } from '../reliability-results.js';
 import type { RotationDriver, RotationOutcome } from '../rotation-driver.js';
-import { expectSucceeded } from './assertions.js';
+import { expectSucceeded, hasUnfinishedRotation } from './assertions.js';
 import { ContractContext, testPassword } from './contract-context.js';
 import type { EngineFixture, Probe, Strategy } from './engine-fixture.js';
 
 /** Longest a failing step may take: the Lambda timeout the templates set, with a margin for a cold start. */
 const STEP_BUDGET_MS = 25_000;
+
+/** The function timeout of the deadline faults: short enough to be hit, long enough for a login on a loaded machine. */
+const DEADLINE_TEST_TIMEOUT_MS = 5_000;
 
 interface Rotatable {
   readonly user: Credentials;
@@ -55,8 +59,7 @@ function describeReliabilityContract(fixture: EngineFixture): void {
 
     /** Why the secret and the database are not yet in the converged state, or undefined when they are. */
     async function divergence(subject: Rotatable, strategy: Strategy): Promise<string | undefined> {
-      const stages = Object.values(await context.stages(subject.arn)).flat();
-      if (stages.includes('AWSPENDING')) return 'AWSPENDING left behind';
+      if (hasUnfinishedRotation(await context.stages(subject.arn))) return 'AWSPENDING left behind';
       const current = await context.current(subject.arn);
       if (!(await context.target.canLogin(current))) return 'AWSCURRENT does not log in';
       if (strategy === 'alternating-users') {
@@ -137,25 +140,31 @@ function describeReliabilityContract(fixture: EngineFixture): void {
         const driver = await context.driver(strategy);
         const rows: FaultRow[] = [];
 
-        async function fault(
-          name: string,
-          inject: () => void,
-          options: { handler?: RotationLambda; subject?: Rotatable; expectAbsorbed?: boolean } = {},
-        ): Promise<void> {
-          const subject = options.subject ?? (await rotatable(strategy));
-          const before = await context.current(subject.arn);
+        type FaultOptions = { handler?: RotationLambda; subject?: Rotatable; expectAbsorbed?: boolean; timeoutMs?: number };
+
+        /** One rotation with the fault injected (by a driver with the fault's function timeout), then the fault cleared. */
+        async function underFault(subject: Rotatable, inject: () => void, options: FaultOptions): Promise<{ first: RotationOutcome; ms: number }> {
+          const faulty = options.timeoutMs === undefined ? driver : await context.driver(strategy, {}, options.timeoutMs);
           inject();
           const started = performance.now();
-          const first = await driver.rotate(subject.arn, options.handler === undefined ? {} : { handler: options.handler });
+          const first = await faulty.rotate(subject.arn, options.handler === undefined ? {} : { handler: options.handler });
           const ms = performance.now() - started;
           proxy.reset();
           context.sm.clearFaults();
+          return { first, ms };
+        }
+
+        async function fault(name: string, inject: () => void, options: FaultOptions = {}): Promise<void> {
+          const subject = options.subject ?? (await rotatable(strategy));
+          const before = await context.current(subject.arn);
+          const { first, ms } = await underFault(subject, inject, options);
           const current = await context.current(subject.arn);
           const unchanged = first.ok || (current.password === before.password && (await context.target.canLogin(subject.user)));
           const outcome = first.ok ? first : await retry(driver, subject, first.token, strategy);
           const recovered = outcome.ok && (await divergence(subject, strategy)) === undefined;
           rows.push({ handler: handlerName, fault: name, code: codeOf(first), ms: Math.round(ms), unchanged, recovered });
-          expect(ms).toBeLessThan(STEP_BUDGET_MS);
+          // Every step finishes or fails inside the function's timeout: one step failing ends the rotation.
+          expect(ms).toBeLessThan(options.timeoutMs ?? STEP_BUDGET_MS);
           if (options.expectAbsorbed) expectSucceeded(first);
           else expect(codeOf(first), name).toMatch(/^[A-Z_]+$/);
         }
@@ -176,6 +185,14 @@ function describeReliabilityContract(fixture: EngineFixture): void {
           expectAbsorbed: true,
         });
         await fault('Secrets Manager 5xx', () => context.sm.injectFault({ operation: 'PutSecretValue', error: 'InternalServiceError', times: 3 }));
+        // A server slower than the function's timeout (a statement that answers after 10 s, the statement
+        // timeout, against a 5 s function), and a Secrets Manager endpoint that accepts and never answers.
+        await fault('database slower than the Lambda timeout', () => proxy.stallAt(setSecretStart + 1), { timeoutMs: DEADLINE_TEST_TIMEOUT_MS });
+        await using blackHole = await startBlackHole();
+        await fault('Secrets Manager never answers', () => undefined, {
+          handler: await context.handler(strategy, { SECRETS_MANAGER_ENDPOINT: blackHole.endpoint }),
+          timeoutMs: DEADLINE_TEST_TIMEOUT_MS,
+        });
         writeReliabilityResults(`${handlerName}-faults`, 'faults', rows);
 
         // Assess: a fault may leave a change (a statement that timed out client-side can still have run), but
@@ -186,6 +203,8 @@ function describeReliabilityContract(fixture: EngineFixture): void {
         expect(rows.find((row) => row.fault === 'authentication failure')?.code).toBe('ENGINE_AUTH');
         expect(rows.find((row) => row.fault === 'database unreachable')?.code).toBe('ENGINE_UNREACHABLE');
         expect(rows.find((row) => row.fault === 'statement timeout')?.code).toBe('ENGINE_TIMEOUT');
+        expect(rows.find((row) => row.fault === 'database slower than the Lambda timeout')?.code).toBe('DEADLINE_EXCEEDED');
+        expect(rows.find((row) => row.fault === 'Secrets Manager never answers')?.code).toBe('DEADLINE_EXCEEDED');
       });
 
       it(`keeps the secret and the database consistent when two invocations of each step race (${strategy})`, async () => {

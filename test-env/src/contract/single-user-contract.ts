@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines } from '../output-capture.js';
 import { STEPS } from '../rotation-driver.js';
-import { expectRotationError, expectSucceeded } from './assertions.js';
+import { expectFinishedStages, expectRotationError, expectSucceeded, expectTwoRotations } from './assertions.js';
 import { ContractContext } from './contract-context.js';
 import type { EngineFixture } from './engine-fixture.js';
 
@@ -34,7 +34,7 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       expect(await context.target.canLogin(user)).toBe(keepsPrevious);
       const after = await context.stages(arn);
       const previousVersion = Object.keys(before)[0] as string;
-      expect(after[rotation.token]).toEqual(['AWSCURRENT']);
+      expectFinishedStages(after[rotation.token]);
       expect(after[previousVersion]).toEqual(['AWSPREVIOUS']);
       // Debug logging is on (the leak detector searches it too), and one CloudWatch EMF line per step, the last
       // one counting the completed rotation.
@@ -75,7 +75,7 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       }
 
       const current = await context.current(arn);
-      expect((await context.stages(arn))[token]).toEqual(['AWSCURRENT']);
+      expectFinishedStages((await context.stages(arn))[token]);
       expect(await context.target.canLogin(current)).toBe(true);
       expect(await context.target.canLogin(user)).toBe(keepsPrevious);
     });
@@ -100,6 +100,25 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       const current = await context.current(arn);
       expect(await context.target.canLogin(current)).toBe(true);
       expect(await context.target.canLogin(user)).toBe(keepsPrevious);
+    });
+
+    it('rotates again when the service left AWSPENDING on the finished version', async () => {
+      // Prepare: the other documented end state, whatever this run's default is.
+      const { user, arn } = await context.userWithSecret('single-user');
+      const driver = await context.driver('single-user');
+      await context.withPendingAfterRotation('kept', async () => {
+        // Act
+        const first = await driver.rotate(arn);
+        const repeated = await driver.invoke('finishSecret', arn, first.token);
+        const second = await driver.rotate(arn);
+
+        // Assess: each rotation finished with AWSPENDING still on its version; a repeated finishSecret is a no-op.
+        expectSucceeded(repeated);
+        expectTwoRotations(await context.stages(arn), first, second, 'kept');
+        const current = await context.current(arn);
+        expect(await context.target.canLogin(current)).toBe(true);
+        expect(await context.target.canLogin(user)).toBe(false);
+      });
     });
 
     it('rotates users whose names need quoting without running any injected statement', async () => {
@@ -141,6 +160,23 @@ function describeSingleUserContract(fixture: EngineFixture): void {
       expect(await context.target.canLogin(second)).toBe(true);
       expect(await context.target.canLogin(first)).toBe(keepsPrevious);
       expect(await context.target.canLogin(user)).toBe(false);
+    });
+
+    it('puts the Lambda context on every log line, as a Powertools Logger does, and marks only the first invocation cold', async () => {
+      const { arn } = await context.userWithSecret('single-user');
+      const driver = await context.driver('single-user');
+      const handler = await context.coldHandler('single-user');
+
+      const rotation = await driver.rotate(arn, { handler });
+
+      expectSucceeded(rotation);
+      const lines = rotation.steps.map((step) => jsonLines(step.output).filter((line) => typeof line.message === 'string'));
+      for (const line of lines.flat()) {
+        expect(line).toMatchObject({ service: 'rotation-lambdas', function_name: 'rotation', function_request_id: expect.any(String) });
+      }
+      expect(lines.map((step) => step[0]?.cold_start)).toEqual([true, false, false, false]);
+      const requestIds = lines.map((step) => new Set(step.map((line) => line.function_request_id)));
+      expect(requestIds.every((ids) => ids.size === 1)).toBe(true);
     });
 
     it('writes no password or secret string to any log line or error', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRotationError, expectSucceeded } from './assertions.js';
-import { ContractContext, uniqueName } from './contract-context.js';
+import { ContractContext, testPassword, uniqueName } from './contract-context.js';
 import { startLocalRds } from '../rds/local-rds.js';
 import type { EngineFixture, Strategy } from './engine-fixture.js';
 
@@ -83,6 +83,27 @@ function describeTlsContract(fixture: EngineFixture): void {
       expectRotationError(rotation, 'ENGINE_TLS');
       expect(await plain.target.canLogin(user)).toBe(true);
     });
+
+    for (const strategy of ['single-user', 'alternating-users'] as const) {
+      it(`refuses at setSecret a pending version that turns TLS off, changing nothing (${strategy})`, async () => {
+        // Prepare: the secret's writer rewrote AWSPENDING to move every consumer to plaintext.
+        const { user, arn } = await tls.userWithSecret(strategy);
+        const driver = await tls.driver(strategy, trustCa());
+        const token = await driver.start(arn);
+        const pending = {
+          ...(await tls.current(arn)),
+          ...(strategy === 'alternating-users' ? { username: `${user.username}_clone` } : {}),
+          ssl: false,
+          password: testPassword(),
+        };
+        await tls.putPending(arn, token, pending);
+
+        // Act + Assess
+        expectRotationError(await driver.invoke('setSecret', arn, token), 'RESOURCE_MISMATCH', 'ssl');
+        expect(await tls.target.canLogin(user)).toBe(true);
+        expect(await tls.target.userExists(`${user.username}_clone`)).toBe(false);
+      });
+    }
 
     it('connects in plaintext when ssl is false', async () => {
       const { arn } = await plain.userWithSecret('single-user');

@@ -13,7 +13,7 @@ function labelRank(labels: string[]): number {
 function formatStages(stages: Record<string, string[]>): string {
   return Object.entries(stages)
     .sort(([, a], [, b]) => labelRank(a) - labelRank(b))
-    .map(([id, labels]) => `${shortId(id)}[${labels.join(',')}]`)
+    .map(([id, labels]) => `${shortId(id)}[${[...labels].sort((a, b) => labelRank([a]) - labelRank([b])).join(',')}]`)
     .join(' ');
 }
 

@@ -17,8 +17,8 @@ interface ElastiCacheUserSpec {
   readonly userName: string;
   readonly accessString: string;
   readonly passwords?: readonly string[];
-  /** `iam` users cannot have passwords; the default is `password`. */
-  readonly authentication?: 'password' | 'iam';
+  /** `iam` users cannot have passwords; `no-password` users let any password in; the default is `password`. */
+  readonly authentication?: 'password' | 'no-password' | 'iam';
   readonly engine?: string;
   readonly userGroupIds?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
@@ -47,6 +47,14 @@ interface ElastiCacheUserGroup {
   readonly binding: UserGroupBinding;
   readonly userIds: Set<string>;
   status: ResourceStatus;
+}
+
+/** A cache of the account: a replication group or a serverless cache, by the endpoints clients reach it at. */
+interface ElastiCacheCache {
+  readonly kind: 'replication-group' | 'serverless';
+  readonly id: string;
+  readonly endpoint: { readonly host: string; readonly port: number };
+  readonly userGroupIds: readonly string[];
 }
 
 /** One field of a request the stand-in can check, for the operations to pass in. */
@@ -89,6 +97,7 @@ class ElastiCacheCatalog {
   readonly #log: Debugger;
   readonly #users = new Map<string, ElastiCacheUser>();
   readonly #groups = new Map<string, ElastiCacheUserGroup>();
+  readonly #caches: ElastiCacheCache[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #admins = new Map<UserGroupBinding, Promise<Redis>>();
   readonly #failures: Error[] = [];
@@ -126,6 +135,27 @@ class ElastiCacheCatalog {
     const arn = this.#arn('usergroup', id);
     this.#groups.set(id, { userGroupId: id, arn, binding, userIds: new Set(), status: 'active' });
     return arn;
+  }
+
+  /** Adds a cache whose clients reach it at `endpoint` and whose users are those of `userGroupIds`. */
+  addCache(cache: ElastiCacheCache): void {
+    for (const groupId of cache.userGroupIds) this.group(groupId);
+    this.#caches.push(cache);
+  }
+
+  caches(kind: ElastiCacheCache['kind']): ElastiCacheCache[] {
+    return this.#caches.filter((cache) => cache.kind === kind);
+  }
+
+  /** Adds tags to a user (AddTagsToResource); existing keys are overwritten. */
+  tagUser(arn: string, tags: ReadonlyMap<string, string>): ElastiCacheUser {
+    const user = this.userByArn(arn);
+    for (const [key, value] of tags) {
+      if (value.length > 256) throw invalid('Tag values have at most 256 characters.');
+      user.tags.set(key, value);
+    }
+    if (user.tags.size > 50) throw new AwsServiceError('TagQuotaPerResourceExceeded', 'A resource has at most 50 tags.');
+    return user;
   }
 
   /** Stores a user, puts it in its groups and applies it to their servers before resolving. */
@@ -325,4 +355,4 @@ class ElastiCacheCatalog {
 }
 
 export { ElastiCacheCatalog };
-export type { ElastiCacheUser, ElastiCacheUserGroup, ElastiCacheUserSpec, ResourceStatus, UserChange, UserGroupBinding };
+export type { ElastiCacheCache, ElastiCacheUser, ElastiCacheUserGroup, ElastiCacheUserSpec, ResourceStatus, UserChange, UserGroupBinding };

@@ -1,6 +1,6 @@
 import { AwsServiceError } from '../aws/service-error.js';
 import { type XmlFields, xmlList } from '../aws/xml.js';
-import type { ElastiCacheCatalog, ElastiCacheUser, ElastiCacheUserGroup } from './elasticache-catalog.js';
+import type { ElastiCacheCache, ElastiCacheCatalog, ElastiCacheUser, ElastiCacheUserGroup } from './elasticache-catalog.js';
 
 /** One ElastiCache action: form parameters in, the children of `<ActionResult>` out. */
 type ElastiCacheOperation = (params: URLSearchParams) => XmlFields;
@@ -70,6 +70,36 @@ function userGroupXml(group: ElastiCacheUserGroup): XmlFields {
   };
 }
 
+function endpointXml(cache: ElastiCacheCache): XmlFields {
+  return { Address: cache.endpoint.host, Port: String(cache.endpoint.port) };
+}
+
+/** A cluster-mode-disabled replication group: one node group whose primary endpoint is the cache's endpoint. */
+function replicationGroupXml(cache: ElastiCacheCache): XmlFields {
+  return {
+    ReplicationGroupId: cache.id,
+    Status: 'available',
+    NodeGroups: xmlList('NodeGroup', [{ NodeGroupId: '0001', Status: 'available', PrimaryEndpoint: endpointXml(cache) }]),
+    UserGroupIds: xmlList('member', [...cache.userGroupIds]),
+  };
+}
+
+function serverlessCacheXml(cache: ElastiCacheCache): XmlFields {
+  return {
+    ServerlessCacheName: cache.id,
+    Status: 'available',
+    Endpoint: endpointXml(cache),
+    ...(cache.userGroupIds[0] === undefined ? {} : { UserGroupId: cache.userGroupIds[0] }),
+  };
+}
+
+/** One page of `items` from the position a previous page's marker named, and the marker of the next page. */
+function page<T>(items: readonly T[], marker: string | undefined, size: number): { items: T[]; next: string | undefined } {
+  const start = marker === undefined ? 0 : Number(marker);
+  const end = start + size;
+  return { items: items.slice(start, end), next: end < items.length ? String(end) : undefined };
+}
+
 /** The ElastiCache actions the stand-in serves, by name, each backed by `catalog`. */
 function elastiCacheOperations(catalog: ElastiCacheCatalog): ReadonlyMap<string, ElastiCacheOperation> {
   return new Map<string, ElastiCacheOperation>([
@@ -132,6 +162,32 @@ function elastiCacheOperations(catalog: ElastiCacheCatalog): ReadonlyMap<string,
             listParam(params, 'UserIdsToRemove') ?? [],
           ),
         ),
+    ],
+    [
+      'DescribeReplicationGroups',
+      (params) => {
+        const id = optionalParam(params, 'ReplicationGroupId');
+        const all = catalog.caches('replication-group').filter((cache) => id === undefined || cache.id === id);
+        if (id !== undefined && all.length === 0) throw new AwsServiceError('ReplicationGroupNotFoundFault', `Replication group ${id} not found.`, 404);
+        const { items, next } = page(all, optionalParam(params, 'Marker'), Number(optionalParam(params, 'MaxRecords') ?? 100));
+        return { ReplicationGroups: xmlList('ReplicationGroup', items.map(replicationGroupXml)), ...(next === undefined ? {} : { Marker: next }) };
+      },
+    ],
+    [
+      'DescribeServerlessCaches',
+      (params) => {
+        const name = optionalParam(params, 'ServerlessCacheName');
+        const all = catalog.caches('serverless').filter((cache) => name === undefined || cache.id === name);
+        const { items, next } = page(all, optionalParam(params, 'NextToken'), Number(optionalParam(params, 'MaxResults') ?? 100));
+        return { ServerlessCaches: xmlList('member', items.map(serverlessCacheXml)), ...(next === undefined ? {} : { NextToken: next }) };
+      },
+    ],
+    [
+      'AddTagsToResource',
+      (params) => {
+        const user = catalog.tagUser(requiredParam(params, 'ResourceName'), tagsParam(params));
+        return { TagList: xmlList('Tag', [...user.tags].map(([Key, Value]) => ({ Key, Value }))) };
+      },
     ],
     [
       'ListTagsForResource',

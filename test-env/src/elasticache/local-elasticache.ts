@@ -6,7 +6,7 @@ import type { LocalHttpServer } from '../aws/local-http-server.js';
 import { startQueryProtocolServer } from '../aws/query-protocol-server.js';
 import { AwsServiceError } from '../aws/service-error.js';
 import { testEnvLog } from '../debug-log.js';
-import { ElastiCacheCatalog, type ElastiCacheUserSpec, type UserGroupBinding } from './elasticache-catalog.js';
+import { type ElastiCacheCache, ElastiCacheCatalog, type ElastiCacheUserSpec, type UserGroupBinding } from './elasticache-catalog.js';
 import { elastiCacheOperations } from './elasticache-operations.js';
 
 /** Where the local ElastiCache pretends to run, and how long a change keeps a user `modifying`. */
@@ -27,7 +27,8 @@ type ElastiCacheFault = InjectedFault;
 
 /**
  * The ElastiCache control plane on 127.0.0.1, as far as user rotation needs it: DescribeUsers, CreateUser,
- * ModifyUser, DeleteUser, DescribeUserGroups, ModifyUserGroup and ListTagsForResource, answered to the
+ * ModifyUser, DeleteUser, DescribeUserGroups, ModifyUserGroup, DescribeReplicationGroups,
+ * DescribeServerlessCaches, AddTagsToResource and ListTagsForResource, answered to the
  * unmodified `@aws-sdk/client-elasticache` in the Query protocol. Each user group is bound to a real Redis
  * server: users and password changes are applied there with ACL SETUSER (passwords by SHA-256), while the
  * user reports `modifying` for a while before `active`, as the service does.
@@ -43,6 +44,8 @@ interface LocalElastiCache extends AsyncDisposable {
   client(): ElastiCacheClient;
   /** Adds an `active` user group whose users live on the server `binding` reaches; returns its ARN. */
   addUserGroup(userGroupId: string, binding: UserGroupBinding): string;
+  /** Adds a replication group (or serverless cache) reached at `endpoint` with these user groups attached. */
+  addCache(cache: ElastiCacheCache): void;
   /** Creates an `active` user directly (no API call), applied to its groups' servers; returns its ARN. */
   createUser(user: ElastiCacheUserSpec): Promise<string>;
   /** Changes a user directly (no API call) and resolves once the change is applied and the user is `active`. */
@@ -109,6 +112,10 @@ class LocalElastiCacheServer extends LocalAwsService<ElastiCacheClient> implemen
 
   addUserGroup(userGroupId: string, binding: UserGroupBinding): string {
     return this.#catalog.addUserGroup(userGroupId, binding);
+  }
+
+  addCache(cache: ElastiCacheCache): void {
+    this.#catalog.addCache(cache);
   }
 
   createUser(user: ElastiCacheUserSpec): Promise<string> {
@@ -180,4 +187,4 @@ async function startLocalElastiCache(options: LocalElastiCacheOptions = {}): Pro
 }
 
 export { startLocalElastiCache };
-export type { ElastiCacheFault, ElastiCacheUserSpec, LocalElastiCache, LocalElastiCacheOptions, UserGroupBinding };
+export type { ElastiCacheCache, ElastiCacheFault, ElastiCacheUserSpec, LocalElastiCache, LocalElastiCacheOptions, UserGroupBinding };

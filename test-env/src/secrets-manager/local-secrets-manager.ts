@@ -7,7 +7,7 @@ import { LocalAwsService, serveWithFaults } from '../aws/local-aws-service.js';
 import type { LocalHttpServer } from '../aws/local-http-server.js';
 import { AwsServiceError } from '../aws/service-error.js';
 import { secretsManagerOperations } from './secrets-manager-operations.js';
-import { SecretStore } from './secret-store.js';
+import { type PendingAfterRotation, SecretStore } from './secret-store.js';
 
 /** Where the local Secrets Manager pretends to run. */
 interface LocalSecretsManagerOptions {
@@ -15,6 +15,11 @@ interface LocalSecretsManagerOptions {
   readonly region?: string;
   /** Account in ARNs; default `123456789012`. */
   readonly accountId?: string;
+  /**
+   * Whether a finished rotation leaves AWSPENDING on the new AWSCURRENT version ('kept') or on no version
+   * ('removed'); both are documented end states. Default: ROTATION_TEST_PENDING_AFTER_ROTATION, else 'removed'.
+   */
+  readonly pendingAfterRotation?: PendingAfterRotation;
 }
 
 /** A fault for the next `times` calls of `operation`: 400 for throttling and client errors, 500 for InternalServiceError. */
@@ -51,6 +56,8 @@ interface LocalSecretsManager extends AsyncDisposable {
   versions(secretId: string): SecretVersionSnapshot[];
   /** Sets RotationEnabled directly, as if rotation had been configured or cancelled out of band. */
   setRotationEnabled(secretId: string, enabled: boolean): void;
+  /** The end state rotations finished from now on leave (see LocalSecretsManagerOptions). */
+  pendingAfterRotation: PendingAfterRotation;
   /** Stops the server and destroys the clients `client()` built. */
   stop(): Promise<void>;
 }
@@ -85,12 +92,28 @@ class LocalSecretsManagerServer extends LocalAwsService<SecretsManagerClient> im
   setRotationEnabled(secretId: string, enabled: boolean): void {
     this.#store.setRotationEnabled(secretId, enabled);
   }
+
+  get pendingAfterRotation(): PendingAfterRotation {
+    return this.#store.pendingAfterRotation;
+  }
+
+  set pendingAfterRotation(mode: PendingAfterRotation) {
+    this.#store.pendingAfterRotation = mode;
+  }
+}
+
+/** The end state ROTATION_TEST_PENDING_AFTER_ROTATION selects for every local Secrets Manager of a run. */
+function pendingAfterRotationFromEnv(env: NodeJS.ProcessEnv = process.env): PendingAfterRotation {
+  const value = env.ROTATION_TEST_PENDING_AFTER_ROTATION;
+  if (value === undefined || value === '' || value === 'removed') return 'removed';
+  if (value === 'kept') return 'kept';
+  throw new Error('ROTATION_TEST_PENDING_AFTER_ROTATION must be "removed" or "kept"');
 }
 
 /** Starts a local Secrets Manager on 127.0.0.1 on a free port, with no secrets. */
 async function startLocalSecretsManager(options: LocalSecretsManagerOptions = {}): Promise<LocalSecretsManager> {
   const region = options.region ?? 'us-east-1';
-  const store = new SecretStore(region, options.accountId ?? '123456789012');
+  const store = new SecretStore(region, options.accountId ?? '123456789012', options.pendingAfterRotation ?? pendingAfterRotationFromEnv());
   const operations = secretsManagerOperations(store);
   const counter = new CallCounter();
   const faults = new FaultInjector();
@@ -107,5 +130,11 @@ async function startLocalSecretsManager(options: LocalSecretsManagerOptions = {}
   return new LocalSecretsManagerServer(server, region, store, counter, faults);
 }
 
-export { startLocalSecretsManager };
-export type { LocalSecretsManager, LocalSecretsManagerOptions, SecretsManagerFault, SecretVersionSnapshot };
+export { pendingAfterRotationFromEnv, startLocalSecretsManager };
+export type {
+  LocalSecretsManager,
+  LocalSecretsManagerOptions,
+  PendingAfterRotation,
+  SecretsManagerFault,
+  SecretVersionSnapshot,
+};

@@ -28,6 +28,38 @@ function requiredString(input: JsonObject, name: string): string {
   return value;
 }
 
+/** The length the API reference gives ClientRequestToken in every operation that takes one. */
+const TOKEN_LENGTH = { min: 32, max: 64 } as const;
+
+/**
+ * A `ClientRequestToken`, or undefined when absent. Its documented length is 32 to 64 characters (the SDK's
+ * generated UUID has 36); the service's request validation refuses other lengths with a ValidationException.
+ */
+function optionalClientRequestToken(input: JsonObject): string | undefined {
+  const token = optionalString(input, 'ClientRequestToken');
+  if (token === undefined) return undefined;
+  const bound = token.length < TOKEN_LENGTH.min ? `greater than or equal to ${TOKEN_LENGTH.min}` : token.length > TOKEN_LENGTH.max ? `less than or equal to ${TOKEN_LENGTH.max}` : undefined;
+  if (bound !== undefined) {
+    throw new AwsServiceError(
+      'ValidationException',
+      `1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length ${bound}`,
+    );
+  }
+  return token;
+}
+
+/**
+ * A `ClientRequestToken` the operation cannot do without: a request that writes a value and sends none is
+ * refused, as the service refuses raw requests without one (the SDK always generates it).
+ */
+function requiredClientRequestToken(input: JsonObject): string {
+  const token = optionalClientRequestToken(input);
+  if (token === undefined) {
+    throw new AwsServiceError('InvalidRequestException', 'You must provide a ClientRequestToken value. We recommend a UUID-type value.');
+  }
+  return token;
+}
+
 /** A boolean field, or undefined when absent. */
 function optionalBoolean(input: JsonObject, name: string): boolean | undefined {
   const value = input[name];
@@ -72,5 +104,11 @@ function optionalTags(input: JsonObject, name: string): SecretTag[] | undefined 
   });
 }
 
-export { optionalBoolean, optionalInteger, optionalObject, optionalString, optionalStringList, optionalTags, requiredString };
+export {
+  optionalBoolean,
+  optionalClientRequestToken,
+  optionalInteger, optionalObject, optionalString, optionalStringList, optionalTags,
+  requiredClientRequestToken,
+  requiredString,
+};
 export type { SecretTag };

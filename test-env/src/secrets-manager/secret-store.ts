@@ -24,7 +24,8 @@ interface MutableSecret {
   readonly tags: Map<string, string>;
   readonly versions: Map<string, MutableVersion>;
   readonly createdDate: Date;
-  rotationEnabled: boolean;
+  /** Undefined until rotation is first configured: DescribeSecret then omits RotationEnabled. */
+  rotationEnabled: boolean | undefined;
   rotationLambdaArn: string | undefined;
   rotationRules: RotationRules | undefined;
   lastRotatedDate: Date | undefined;
@@ -49,7 +50,8 @@ interface Secret {
   readonly tags: ReadonlyMap<string, string>;
   readonly versions: ReadonlyMap<string, SecretVersion>;
   readonly createdDate: Date;
-  readonly rotationEnabled: boolean;
+  /** Undefined for a secret whose rotation was never configured. */
+  readonly rotationEnabled: boolean | undefined;
   readonly rotationLambdaArn: string | undefined;
   readonly rotationRules: RotationRules | undefined;
   readonly lastRotatedDate: Date | undefined;
@@ -92,6 +94,14 @@ interface SecretAndMaybeVersion {
   readonly secret: Secret;
   readonly version: SecretVersion | undefined;
 }
+
+/**
+ * What finishSecret's move of AWSCURRENT onto the AWSPENDING version leaves on it. The API reference documents
+ * both end states: UpdateSecretVersionStage adds the label to the version's existing ones ('kept'), and
+ * RotateSecret says that after a successful rotation AWSPENDING may be on the AWSCURRENT version or on no
+ * version at all ('removed'). Handlers must work with either.
+ */
+type PendingAfterRotation = 'removed' | 'kept';
 
 const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const DAY_MS = 86_400_000;
@@ -139,9 +149,12 @@ class SecretStore {
   readonly #arnPrefix: string;
   readonly #byName = new Map<string, MutableSecret>();
   readonly #byArn = new Map<string, MutableSecret>();
+  /** The end state a finished rotation leaves; tests may switch it. */
+  pendingAfterRotation: PendingAfterRotation;
 
-  constructor(region: string, accountId: string) {
+  constructor(region: string, accountId: string, pendingAfterRotation: PendingAfterRotation = 'removed') {
     this.#arnPrefix = secretArnPrefix(region, accountId);
+    this.pendingAfterRotation = pendingAfterRotation;
   }
 
   /** CreateSecret: a secret with, when a value is given, a first version labelled AWSCURRENT. */
@@ -163,7 +176,7 @@ class SecretStore {
       tags: new Map((request.tags ?? []).map((tag) => [tag.key, tag.value])),
       versions: new Map(),
       createdDate: now,
-      rotationEnabled: false,
+      rotationEnabled: undefined,
       rotationLambdaArn: undefined,
       rotationRules: undefined,
       lastRotatedDate: undefined,
@@ -231,7 +244,8 @@ class SecretStore {
   /**
    * UpdateSecretVersionStage. Moving a label that another version carries requires naming that version in
    * `removeFromVersionId`, which makes the call a compare-and-swap. Moving AWSCURRENT onto the version carrying
-   * AWSPENDING completes that rotation: the pending label goes and LastRotatedDate is set.
+   * AWSPENDING completes that rotation: LastRotatedDate is set, and the pending label goes or stays as
+   * `pendingAfterRotation` says.
    */
   updateStage(secretId: string, stage: string, moveToVersionId?: string, removeFromVersionId?: string): Secret {
     const secret = this.#live(secretId);
@@ -262,7 +276,7 @@ class SecretStore {
         stage === StagingLabel.Current && holder !== target && target.stages.has(StagingLabel.Pending);
       attachStage(secret, target, stage);
       if (completesRotation) {
-        target.stages.delete(StagingLabel.Pending);
+        if (this.pendingAfterRotation === 'removed') target.stages.delete(StagingLabel.Pending);
         secret.lastRotatedDate = now;
       }
     }
@@ -395,6 +409,7 @@ export { SecretStore, StagingLabel };
 export type {
   CreateSecretRequest,
   DeleteSecretRequest,
+  PendingAfterRotation,
   RotateSecretRequest,
   RotationRules,
   Secret,

@@ -2,11 +2,13 @@ import type { JsonObject } from '../aws/json-protocol-server.js';
 import { generateRandomPassword } from './random-password.js';
 import {
   optionalBoolean,
+  optionalClientRequestToken,
   optionalInteger,
   optionalObject,
   optionalString,
   optionalStringList,
   optionalTags,
+  requiredClientRequestToken,
   requiredString,
 } from './request-fields.js';
 import { type Secret, type SecretStore, type SecretVersion, StagingLabel } from './secret-store.js';
@@ -37,6 +39,7 @@ function describeSecret(secret: Secret): object {
     ...identity(secret),
     Description: secret.description,
     KmsKeyId: secret.kmsKeyId,
+    // Absent, not false, for a secret whose rotation was never configured: callers must treat absent as off.
     RotationEnabled: secret.rotationEnabled,
     RotationLambdaARN: secret.rotationLambdaArn,
     RotationRules: secret.rotationRules,
@@ -56,10 +59,11 @@ function secretsManagerOperations(store: SecretStore): ReadonlyMap<string, Secre
     [
       'CreateSecret',
       (input) => {
+        const secretString = optionalString(input, 'SecretString');
         const { secret, version } = store.create({
           name: requiredString(input, 'Name'),
-          secretString: optionalString(input, 'SecretString'),
-          clientRequestToken: optionalString(input, 'ClientRequestToken'),
+          secretString,
+          clientRequestToken: secretString === undefined ? optionalClientRequestToken(input) : requiredClientRequestToken(input),
           description: optionalString(input, 'Description'),
           kmsKeyId: optionalString(input, 'KmsKeyId'),
           tags: optionalTags(input, 'Tags'),
@@ -90,7 +94,7 @@ function secretsManagerOperations(store: SecretStore): ReadonlyMap<string, Secre
       (input) => {
         const { secret, version } = store.putValue(
           requiredString(input, 'SecretId'),
-          requiredString(input, 'ClientRequestToken'),
+          requiredClientRequestToken(input),
           requiredString(input, 'SecretString'),
           optionalStringList(input, 'VersionStages') ?? [StagingLabel.Current],
         );
@@ -144,7 +148,7 @@ function secretsManagerOperations(store: SecretStore): ReadonlyMap<string, Secre
       'RotateSecret',
       (input) => {
         const { secret, version } = store.rotate(requiredString(input, 'SecretId'), {
-          clientRequestToken: optionalString(input, 'ClientRequestToken'),
+          clientRequestToken: optionalClientRequestToken(input),
           rotationLambdaArn: optionalString(input, 'RotationLambdaARN'),
           rotationRules: optionalObject(input, 'RotationRules'),
           rotateImmediately: optionalBoolean(input, 'RotateImmediately'),

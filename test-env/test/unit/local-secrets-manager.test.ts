@@ -35,7 +35,8 @@ let client: SecretsManagerClient;
 let secretCounter = 0;
 
 beforeAll(async () => {
-  sm = await startLocalSecretsManager();
+  // Pinned: ROTATION_TEST_PENDING_AFTER_ROTATION must not change what these tests expect.
+  sm = await startLocalSecretsManager({ pendingAfterRotation: 'removed' });
   client = sm.client();
 });
 
@@ -98,10 +99,10 @@ async function moveCurrent(secretId: string, to: string, from: string | undefine
 describe('secret identity', () => {
   it('creates a secret whose ARN is the name plus a six-character suffix, versioned by the request token', async () => {
     const before = Date.now();
-    const { arn, name, versionId } = await createSecret('s3cret', 'token-create-0001');
+    const { arn, name, versionId } = await createSecret('s3cret', 'token-create-0001-00000000000000');
     expect(arn).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:test\/secret-\d+-[A-Za-z0-9]{6}$/);
     expect(arn.startsWith(`arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-`)).toBe(true);
-    expect(versionId).toBe('token-create-0001');
+    expect(versionId).toBe('token-create-0001-00000000000000');
     const value = await client.send(new GetSecretValueCommand({ SecretId: name }));
     expect(value).toMatchObject({ ARN: arn, Name: name, VersionId: versionId, SecretString: 's3cret', VersionStages: ['AWSCURRENT'] });
     expect(value.CreatedDate).toBeInstanceOf(Date);
@@ -148,10 +149,10 @@ describe('secret identity', () => {
 
   it('answers a repeated CreateSecret with the same token and value as the first one', async () => {
     const name = uniqueName();
-    const first = await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x', ClientRequestToken: 'create-retry-token' }));
-    const again = await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x', ClientRequestToken: 'create-retry-token' }));
+    const first = await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x', ClientRequestToken: 'create-retry-token-0000000000000' }));
+    const again = await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x', ClientRequestToken: 'create-retry-token-0000000000000' }));
     expect(again.ARN).toBe(first.ARN);
-    expect(again.VersionId).toBe('create-retry-token');
+    expect(again.VersionId).toBe('create-retry-token-0000000000000');
   });
 
   it('rejects a missing or malformed name with InvalidParameterException', async () => {
@@ -169,8 +170,8 @@ describe('secret identity', () => {
     const error = await rejection(client.send(new GetSecretValueCommand({ SecretId: name })));
     expect(error.name).toBe('ResourceNotFoundException');
     expect(error.message).toBe("Secrets Manager can't find the specified secret value for staging label: AWSCURRENT");
-    await put(name, 'first-value', 'v1');
-    expect(await stages(name)).toEqual({ 'first-value': ['AWSCURRENT'] });
+    await put(name, 'first-value-00000000000000000000', 'v1');
+    expect(await stages(name)).toEqual({ 'first-value-00000000000000000000': ['AWSCURRENT'] });
   });
 
   it('stores description and tags, and tags and untags resources', async () => {
@@ -208,10 +209,12 @@ describe('secret identity', () => {
     ]);
   });
 
-  it('describes a new secret: RotationEnabled false, dates, and the AWSCURRENT version', async () => {
+  it('describes a new secret: no RotationEnabled, dates, and the AWSCURRENT version', async () => {
     const { arn, name, versionId } = await createSecret();
     const described = await describeSecret(arn);
-    expect(described).toMatchObject({ ARN: arn, Name: name, RotationEnabled: false, VersionIdsToStages: { [versionId]: ['AWSCURRENT'] } });
+    expect(described).toMatchObject({ ARN: arn, Name: name, VersionIdsToStages: { [versionId]: ['AWSCURRENT'] } });
+    // The service omits RotationEnabled until rotation is first configured; it does not say false.
+    expect(Object.keys(described)).not.toContain('RotationEnabled');
     expect(described.CreatedDate).toBeInstanceOf(Date);
     expect(described.LastChangedDate).toBeInstanceOf(Date);
     expect(described.LastRotatedDate).toBeUndefined();
@@ -222,12 +225,12 @@ describe('secret identity', () => {
 describe('GetSecretValue', () => {
   it('reads by VersionId, by VersionStage, or both when they agree', async () => {
     const { name, versionId } = await createSecret('one');
-    await put(name, 'get-v2', 'two');
+    await put(name, 'get-v2-0000000000000000000000000', 'two');
     expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('two');
     expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: versionId }))).SecretString).toBe('one');
     const previous = await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
     expect(previous).toMatchObject({ VersionId: versionId, SecretString: 'one', VersionStages: ['AWSPREVIOUS'] });
-    const both = await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: 'get-v2', VersionStage: 'AWSCURRENT' }));
+    const both = await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: 'get-v2-0000000000000000000000000', VersionStage: 'AWSCURRENT' }));
     expect(both.SecretString).toBe('two');
   });
 
@@ -249,21 +252,21 @@ describe('GetSecretValue', () => {
 describe('PutSecretValue and staging labels', () => {
   it('moves AWSCURRENT to a new version and AWSPREVIOUS to the old one; older versions lose their labels', async () => {
     const { name, versionId: v1 } = await createSecret('one');
-    expect(await put(name, 'labels-v2', 'two')).toEqual(['AWSCURRENT']);
-    expect(await stages(name)).toEqual({ [v1]: ['AWSPREVIOUS'], 'labels-v2': ['AWSCURRENT'] });
-    await put(name, 'labels-v3', 'three');
-    expect(await stages(name)).toEqual({ 'labels-v2': ['AWSPREVIOUS'], 'labels-v3': ['AWSCURRENT'] });
+    expect(await put(name, 'labels-v2-0000000000000000000000', 'two')).toEqual(['AWSCURRENT']);
+    expect(await stages(name)).toEqual({ [v1]: ['AWSPREVIOUS'], 'labels-v2-0000000000000000000000': ['AWSCURRENT'] });
+    await put(name, 'labels-v3-0000000000000000000000', 'three');
+    expect(await stages(name)).toEqual({ 'labels-v2-0000000000000000000000': ['AWSPREVIOUS'], 'labels-v3-0000000000000000000000': ['AWSCURRENT'] });
 
     const listed = await client.send(new ListSecretVersionIdsCommand({ SecretId: name }));
-    expect(listed.Versions?.map((version) => version.VersionId).sort()).toEqual(['labels-v2', 'labels-v3']);
+    expect(listed.Versions?.map((version) => version.VersionId).sort()).toEqual(['labels-v2-0000000000000000000000', 'labels-v3-0000000000000000000000']);
     const all = await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
-    expect(all.Versions?.map((version) => version.VersionId)).toEqual([v1, 'labels-v2', 'labels-v3']);
+    expect(all.Versions?.map((version) => version.VersionId)).toEqual([v1, 'labels-v2-0000000000000000000000', 'labels-v3-0000000000000000000000']);
     expect(all.Versions?.[0]?.VersionStages ?? []).toEqual([]);
     expect(all.Versions?.[2]?.CreatedDate).toBeInstanceOf(Date);
     expect(sm.versions(name)).toEqual([
       { versionId: v1, stages: [], secretString: 'one' },
-      { versionId: 'labels-v2', stages: ['AWSPREVIOUS'], secretString: 'two' },
-      { versionId: 'labels-v3', stages: ['AWSCURRENT'], secretString: 'three' },
+      { versionId: 'labels-v2-0000000000000000000000', stages: ['AWSPREVIOUS'], secretString: 'two' },
+      { versionId: 'labels-v3-0000000000000000000000', stages: ['AWSCURRENT'], secretString: 'three' },
     ]);
     const deprecated = await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: v1 }));
     expect(deprecated.SecretString).toBe('one');
@@ -271,20 +274,20 @@ describe('PutSecretValue and staging labels', () => {
 
   it('keeps every label on one version only', async () => {
     const { name, versionId: v1 } = await createSecret();
-    expect(await put(name, 'pending-a', 'a', ['AWSPENDING'])).toEqual(['AWSPENDING']);
-    expect(await put(name, 'pending-b', 'b', ['AWSPENDING', 'CUSTOM'])).toEqual(['AWSPENDING', 'CUSTOM']);
-    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'pending-b': ['AWSPENDING', 'CUSTOM'] });
-    await put(name, 'custom-c', 'c', ['CUSTOM']);
-    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'pending-b': ['AWSPENDING'], 'custom-c': ['CUSTOM'] });
+    expect(await put(name, 'pending-a-0000000000000000000000', 'a', ['AWSPENDING'])).toEqual(['AWSPENDING']);
+    expect(await put(name, 'pending-b-0000000000000000000000', 'b', ['AWSPENDING', 'CUSTOM'])).toEqual(['AWSPENDING', 'CUSTOM']);
+    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'pending-b-0000000000000000000000': ['AWSPENDING', 'CUSTOM'] });
+    await put(name, 'custom-c-00000000000000000000000', 'c', ['CUSTOM']);
+    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'pending-b-0000000000000000000000': ['AWSPENDING'], 'custom-c-00000000000000000000000': ['CUSTOM'] });
   });
 
   it('treats a repeated put of the same token and value as a no-op', async () => {
     const { name, versionId: v1 } = await createSecret('one');
-    await put(name, 'idem-v2', 'two', ['AWSPENDING']);
+    await put(name, 'idem-v2-000000000000000000000000', 'two', ['AWSPENDING']);
     const before = sm.versions(name);
-    expect(await put(name, 'idem-v2', 'two', ['AWSCURRENT'])).toEqual(['AWSPENDING']);
+    expect(await put(name, 'idem-v2-000000000000000000000000', 'two', ['AWSCURRENT'])).toEqual(['AWSPENDING']);
     expect(sm.versions(name)).toEqual(before);
-    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'idem-v2': ['AWSPENDING'] });
+    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'idem-v2-000000000000000000000000': ['AWSPENDING'] });
   });
 
   it('refuses a different value under an existing token with ResourceExistsException', async () => {
@@ -296,7 +299,7 @@ describe('PutSecretValue and staging labels', () => {
 
   it('refuses an empty VersionStages list', async () => {
     const { name } = await createSecret();
-    const error = await rejection(put(name, 'no-stages', 'x', []));
+    const error = await rejection(put(name, 'no-stages-0000000000000000000000', 'x', []));
     expect(error.name).toBe('InvalidParameterException');
     expect(sm.versions(name)).toHaveLength(1);
   });
@@ -305,28 +308,28 @@ describe('PutSecretValue and staging labels', () => {
 describe('UpdateSecretVersionStage', () => {
   it('requires RemoveFromVersionId to name the version that carries the label', async () => {
     const { name, versionId: v1 } = await createSecret();
-    await put(name, 'uvs-v2', 'two', ['AWSPENDING']);
-    for (const from of [undefined, 'uvs-v2', 'unknown-version']) {
-      const error = await rejection(moveCurrent(name, 'uvs-v2', from));
+    await put(name, 'uvs-v2-0000000000000000000000000', 'two', ['AWSPENDING']);
+    for (const from of [undefined, 'uvs-v2-0000000000000000000000000', 'unknown-version-0000000000000000']) {
+      const error = await rejection(moveCurrent(name, 'uvs-v2-0000000000000000000000000', from));
       expect(error.name).toBe('InvalidParameterException');
       expect(error.message).toBe(LABEL_MISMATCH);
     }
-    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'uvs-v2': ['AWSPENDING'] });
+    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'uvs-v2-0000000000000000000000000': ['AWSPENDING'] });
   });
 
   it('moves AWSCURRENT with a matching RemoveFromVersionId and labels the old version AWSPREVIOUS', async () => {
     const { name, versionId: v1 } = await createSecret();
-    await put(name, 'uvs-move-v2', 'two', ['CUSTOM']);
-    await moveCurrent(name, 'uvs-move-v2', v1);
-    expect(await stages(name)).toEqual({ [v1]: ['AWSPREVIOUS'], 'uvs-move-v2': ['CUSTOM', 'AWSCURRENT'] });
+    await put(name, 'uvs-move-v2-00000000000000000000', 'two', ['CUSTOM']);
+    await moveCurrent(name, 'uvs-move-v2-00000000000000000000', v1);
+    expect(await stages(name)).toEqual({ [v1]: ['AWSPREVIOUS'], 'uvs-move-v2-00000000000000000000': ['CUSTOM', 'AWSCURRENT'] });
     expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('two');
   });
 
   it('reverts to the previous version, swapping AWSCURRENT and AWSPREVIOUS', async () => {
     const { name, versionId: v1 } = await createSecret('one');
-    await put(name, 'revert-v2', 'two');
-    await moveCurrent(name, v1, 'revert-v2');
-    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'revert-v2': ['AWSPREVIOUS'] });
+    await put(name, 'revert-v2-0000000000000000000000', 'two');
+    await moveCurrent(name, v1, 'revert-v2-0000000000000000000000');
+    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'revert-v2-0000000000000000000000': ['AWSPREVIOUS'] });
   });
 
   it('attaches a label nobody carries without RemoveFromVersionId, and removes one with it alone', async () => {
@@ -347,7 +350,7 @@ describe('UpdateSecretVersionStage', () => {
       client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', RemoveFromVersionId: versionId })),
     );
     expect(remove.name).toBe('InvalidParameterException');
-    const unknown = await rejection(moveCurrent(name, 'no-such-version', versionId));
+    const unknown = await rejection(moveCurrent(name, 'no-such-version-0000000000000000', versionId));
     expect(unknown.name).toBe('InvalidParameterException');
     const neither = await rejection(client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'X' })));
     expect(neither.name).toBe('InvalidParameterException');
@@ -361,37 +364,37 @@ describe('rotation', () => {
     const rotated = await client.send(
       new RotateSecretCommand({
         SecretId: name,
-        ClientRequestToken: 'rotation-token-0001',
+        ClientRequestToken: 'rotation-token-0001-000000000000',
         RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotate',
         RotationRules: { AutomaticallyAfterDays: 30 },
       }),
     );
-    expect(rotated.VersionId).toBe('rotation-token-0001');
+    expect(rotated.VersionId).toBe('rotation-token-0001-000000000000');
     const described = await describeSecret(name);
     expect(described).toMatchObject({
       RotationEnabled: true,
       RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotate',
       RotationRules: { AutomaticallyAfterDays: 30 },
-      VersionIdsToStages: { [v1]: ['AWSCURRENT'], 'rotation-token-0001': ['AWSPENDING'] },
+      VersionIdsToStages: { [v1]: ['AWSCURRENT'], 'rotation-token-0001-000000000000': ['AWSPENDING'] },
     });
     expect(described.LastRotatedDate).toBeUndefined();
-    expect(sm.versions(name)[1]).toEqual({ versionId: 'rotation-token-0001', stages: ['AWSPENDING'], secretString: undefined });
+    expect(sm.versions(name)[1]).toEqual({ versionId: 'rotation-token-0001-000000000000', stages: ['AWSPENDING'], secretString: undefined });
 
-    const byId = await rejection(client.send(new GetSecretValueCommand({ SecretId: name, VersionId: 'rotation-token-0001' })));
+    const byId = await rejection(client.send(new GetSecretValueCommand({ SecretId: name, VersionId: 'rotation-token-0001-000000000000' })));
     expect(byId.name).toBe('ResourceNotFoundException');
-    expect(byId.message).toBe("Secrets Manager can't find the specified secret value for VersionId: rotation-token-0001");
+    expect(byId.message).toBe("Secrets Manager can't find the specified secret value for VersionId: rotation-token-0001-000000000000");
     const byStage = await rejection(client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPENDING' })));
     expect(byStage.name).toBe('ResourceNotFoundException');
   });
 
   it('refuses a new rotation while the previous one is unfinished, but accepts a retry with the same token', async () => {
     const { name } = await createSecret();
-    await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'unfinished-token' }));
-    const error = await rejection(client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'another-token' })));
+    await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'unfinished-token-000000000000000' }));
+    const error = await rejection(client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'another-token-000000000000000000' })));
     expect(error.name).toBe('InvalidRequestException');
     expect(error.message).toBe("A previous rotation isn't complete. That rotation will be reattempted.");
-    const retry = await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'unfinished-token' }));
-    expect(retry.VersionId).toBe('unfinished-token');
+    const retry = await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'unfinished-token-000000000000000' }));
+    expect(retry.VersionId).toBe('unfinished-token-000000000000000');
     expect(sm.versions(name)).toHaveLength(2);
   });
 
@@ -412,26 +415,26 @@ describe('rotation', () => {
     expect(described.LastRotatedDate?.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('new');
 
-    const next = await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'second-rotation' }));
-    expect(next.VersionId).toBe('second-rotation');
-    expect(await stages(name)).toEqual({ [v1]: ['AWSPREVIOUS'], [token]: ['AWSCURRENT'], 'second-rotation': ['AWSPENDING'] });
+    const next = await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'second-rotation-0000000000000000' }));
+    expect(next.VersionId).toBe('second-rotation-0000000000000000');
+    expect(await stages(name)).toEqual({ [v1]: ['AWSPREVIOUS'], [token]: ['AWSCURRENT'], 'second-rotation-0000000000000000': ['AWSPENDING'] });
   });
 
   it('starts a rotation when AWSPENDING sits on the AWSCURRENT version, moving the label to the new stub', async () => {
     const { name, versionId: v1 } = await createSecret();
     await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSPENDING', MoveToVersionId: v1 }));
-    await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'after-stale-pending' }));
-    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'after-stale-pending': ['AWSPENDING'] });
+    await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'after-stale-pending-000000000000' }));
+    expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], 'after-stale-pending-000000000000': ['AWSPENDING'] });
   });
 
   it('CancelRotateSecret turns rotation off and leaves labels as they are', async () => {
     const { name, versionId: v1 } = await createSecret();
-    await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'cancelled-token' }));
+    await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: 'cancelled-token-0000000000000000' }));
     const cancelled = await client.send(new CancelRotateSecretCommand({ SecretId: name }));
-    expect(cancelled.VersionId).toBe('cancelled-token');
+    expect(cancelled.VersionId).toBe('cancelled-token-0000000000000000');
     const described = await describeSecret(name);
     expect(described.RotationEnabled).toBe(false);
-    expect(described.VersionIdsToStages).toEqual({ [v1]: ['AWSCURRENT'], 'cancelled-token': ['AWSPENDING'] });
+    expect(described.VersionIdsToStages).toEqual({ [v1]: ['AWSCURRENT'], 'cancelled-token-0000000000000000': ['AWSPENDING'] });
   });
 
   it('with RotateImmediately false only configures rotation', async () => {
@@ -617,12 +620,12 @@ describe('call counting and fault injection', () => {
     const { name } = await createSecret();
     sm.resetCalls();
     sm.injectFault({ operation: 'PutSecretValue', error: 'EncryptionFailure', times: 2 });
-    const error = await rejection(put(name, 'fault-v2', 'x'));
+    const error = await rejection(put(name, 'fault-v2-00000000000000000000000', 'x'));
     expect(error.name).toBe('EncryptionFailure');
     expect(error.$metadata.httpStatusCode).toBe(400);
     expect(sm.callCount('PutSecretValue')).toBe(1);
     sm.clearFaults();
-    expect(await put(name, 'fault-v2', 'x')).toEqual(['AWSCURRENT']);
+    expect(await put(name, 'fault-v2-00000000000000000000000', 'x')).toEqual(['AWSCURRENT']);
   });
 
   it('only faults the named operation', async () => {

@@ -24,10 +24,12 @@ class RotatedDatabaseStack extends Stack {
     const masterSecret = database.secret;
     if (masterSecret === undefined) throw new Error('the instance was created without a generated secret');
 
-    const masterRotation = new RotationFunction(this, 'MasterRotation', {
+    // target: the database's security group accepts the function on the database port.
+    new RotationFunction(this, 'MasterRotation', {
       engine: 'postgres',
       strategy: 'single-user',
       secret: masterSecret,
+      target: database,
       vpc,
       vpcSubnets,
     });
@@ -42,10 +44,10 @@ class RotatedDatabaseStack extends Stack {
       masterSecret,
       vpc,
       vpcSubnets,
-      schedule: Duration.days(7),
+      automaticallyAfter: Duration.days(7),
     });
-
-    for (const rotation of [masterRotation, appRotation]) database.connections.allowDefaultPortFrom(rotation.function);
+    // A RotationFunction is IConnectable, so the usual CDK calls work too.
+    database.connections.allowDefaultPortFrom(appRotation);
   }
 }
 

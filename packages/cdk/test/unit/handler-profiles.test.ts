@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_PROFILES, handlerProfile } from '../../src/index.js';
 
@@ -47,7 +48,7 @@ describe('handler profiles', () => {
   });
 
   it('do not import aws-cdk-lib, so the SAM generator can use them without CDK', () => {
-    const source = readFileSync(new URL('../../src/handler-profiles.ts', import.meta.url), 'utf8');
+    const source = readFileSync(join(__dirname, '..', '..', 'src', 'handler-profiles.ts'), 'utf8');
 
     expect(source).not.toMatch(/^import /m);
   });

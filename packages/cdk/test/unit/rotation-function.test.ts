@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import {
@@ -133,7 +134,16 @@ describe('RotationFunction', () => {
     const alternating = synth('elasticache', 'alternating-users');
 
     for (const other of others) expect(actionsOf(other.policyStatements).filter((a) => a.startsWith('elasticache:'))).toEqual([]);
-    expect(actionsOf(single.policyStatements).filter((a) => a.startsWith('elasticache:'))).toEqual(['elasticache:DescribeUsers', 'elasticache:ModifyUser']);
+    expect(actionsOf(single.policyStatements).filter((a) => a.startsWith('elasticache:'))).toEqual([
+      'elasticache:DescribeUsers',
+      'elasticache:ModifyUser',
+      'elasticache:DescribeReplicationGroups',
+      'elasticache:DescribeServerlessCaches',
+    ]);
+    for (const handler of [single, alternating]) {
+      const caches = handler.policyStatements.find((statement) => statement.Sid === 'DescribeElastiCacheCaches');
+      expect(JSON.stringify(caches?.Resource)).toMatch(/:replicationgroup:\*.*:serverlesscache:\*/);
+    }
     const groups = alternating.policyStatements.find((statement) => statement.Sid === 'ManageElastiCacheUserGroups');
     expect(JSON.stringify(groups?.Resource)).toContain(':usergroup:*');
     const users = alternating.policyStatements.find((statement) => statement.Sid === 'ManageElastiCacheUsers');
@@ -200,7 +210,7 @@ describe('RotationFunction', () => {
   });
 
   it('attaches the rotation schedule to the secret after the permissions exist', () => {
-    const { template, functionId } = synth('postgres', 'alternating-users', () => ({ schedule: Duration.days(7) }));
+    const { template, functionId } = synth('postgres', 'alternating-users', () => ({ automaticallyAfter: Duration.days(7) }));
 
     const schedules = template.findResources('AWS::SecretsManager::RotationSchedule');
     expect(Object.values(schedules)).toHaveLength(1);
@@ -235,7 +245,9 @@ describe('RotationFunction', () => {
     [{ engine: 'mysql', strategy: 'single-user', master: true }, /does not use "masterSecret"/],
     [{ engine: 'mysql', strategy: 'single-user', runtime: lambda.Runtime.NODEJS_20_X }, /runtime nodejs20\.x is not supported/],
     [{ engine: 'mysql', strategy: 'single-user', passwordLength: 4 }, /"passwordLength" must be a whole number from 8 to 4096/],
-    [{ engine: 'mysql', strategy: 'single-user', vpcSubnets: {} }, /"vpcSubnets" and "securityGroups" need "vpc"/],
+    [{ engine: 'mysql', strategy: 'single-user', vpcSubnets: {} }, /"vpcSubnets" need "vpc"/],
+    [{ engine: 'mysql', strategy: 'single-user', adoptExistingUser: true }, /"adoptExistingUser" applies to alternating users only/],
+    [{ engine: 'mysql', strategy: 'single-user', architecture: lambda.Architecture.custom('riscv64') }, /architecture riscv64 is not supported/],
   ] as const)('refuses an impossible combination (%o)', (input, message) => {
     const stack = new Stack(new App(), 'Stack');
     const secret = new secretsmanager.Secret(stack, 'Secret');
@@ -248,31 +260,133 @@ describe('RotationFunction', () => {
       ...('runtime' in input ? { runtime: input.runtime } : {}),
       ...('passwordLength' in input ? { passwordLength: input.passwordLength } : {}),
       ...('vpcSubnets' in input ? { vpcSubnets: input.vpcSubnets } : {}),
+      ...('adoptExistingUser' in input ? { adoptExistingUser: input.adoptExistingUser } : {}),
+      ...('architecture' in input ? { architecture: input.architecture } : {}),
     };
 
     expect(() => new RotationFunction(stack, 'Rotation', props)).toThrow(message);
   });
 });
 
-describe('handlerZipPath', () => {
-  /** A directory with an installed engine package, as npm lays it out, and a module file to resolve from. */
-  function installedEngine(withZip: boolean): { from: string; zip: string } {
-    const root = mkdtempSync(join(tmpdir(), 'rotation-cdk-'));
-    const packageDir = join(root, 'node_modules', '@rotation-lambdas', 'postgres');
-    mkdirSync(join(packageDir, 'dist'), { recursive: true });
-    writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: '@rotation-lambdas/postgres', exports: { './single-user': './x.mjs' } }));
-    const zip = join(packageDir, 'dist', 'postgres-single-user.zip');
-    // An empty zip archive: the end-of-central-directory record alone.
-    if (withZip) writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]));
-    return { from: join(root, 'app.js'), zip };
+describe('RotationFunction, with the names of CDK\'s own rotation constructs', () => {
+  /** A stack with a VPC, a PostgreSQL instance and its master secret. */
+  function databaseStack() {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const database = new rds.DatabaseInstance(stack, 'Database', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    return { stack, vpc, database, masterSecret: database.secret as secretsmanager.ISecret };
   }
 
-  it('finds the zip the build wrote in the installed engine package, and CDK deploys it as an asset', () => {
+  /** The security group ingress rules of a template, by the group they open. */
+  function ingressRules(template: Template): { GroupId: unknown; SourceSecurityGroupId: unknown; FromPort: number }[] {
+    return Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((resource) => (resource as { Properties: never }).Properties);
+  }
+
+  it('opens the target database to the function on its port, as addRotationMultiUser does', () => {
     // Prepare
-    const { from, zip } = installedEngine(true);
+    const { stack, vpc, database, masterSecret } = databaseStack();
+    const secret = new rds.DatabaseSecret(stack, 'AppSecret', { username: 'app', masterSecret }).attach(database);
 
     // Act
-    const found = handlerZipPath('postgres', 'single-user', from);
+    const rotation = new RotationFunction(stack, 'Rotation', { engine: 'postgres', strategy: 'alternating-users', secret, masterSecret, target: database, vpc, code: INLINE_CODE });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    const functionGroup = Object.keys(template.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('RotationFunctionSecurityGroup'));
+    const databaseGroup = Object.keys(template.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('DatabaseSecurityGroup'));
+    expect(ingressRules(template)).toContainEqual(
+      expect.objectContaining({ GroupId: { 'Fn::GetAtt': [databaseGroup, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [functionGroup, 'GroupId'] }, FromPort: { 'Fn::GetAtt': [expect.stringMatching(/^Database/), 'Endpoint.Port'] } }),
+    );
+    expect(rotation.connections.securityGroups).toHaveLength(1);
+  });
+
+  it('is IConnectable, so database.connections.allowDefaultPortFrom(rotation) compiles and opens the port', () => {
+    const { stack, vpc, database, masterSecret } = databaseStack();
+    const rotation = new RotationFunction(stack, 'Rotation', { engine: 'postgres', strategy: 'single-user', secret: masterSecret, vpc, code: INLINE_CODE });
+
+    database.connections.allowDefaultPortFrom(rotation);
+
+    expect(ingressRules(Template.fromStack(stack))).toHaveLength(1);
+  });
+
+  it('passes the master secret ARN as MASTER_SECRET_ARN and adoptExistingUser as ADOPT_EXISTING_USER', () => {
+    const adopting = synth('mysql', 'alternating-users', () => ({ adoptExistingUser: true }));
+    const plain = synth('mysql', 'alternating-users');
+    const single = synth('mysql', 'single-user');
+
+    const master = Object.keys(adopting.template.findResources('AWS::SecretsManager::Secret')).find((id) => id.startsWith('Master'));
+    adopting.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MASTER_SECRET_ARN: { Ref: master }, ADOPT_EXISTING_USER: 'true' }) },
+    });
+    plain.template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ADOPT_EXISTING_USER: 'false' }) } });
+    single.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MASTER_SECRET_ARN: Match.absent(), ADOPT_EXISTING_USER: Match.absent() }) },
+    });
+  });
+
+  it('reads a master secret imported by partial ARN through the six-character suffix wildcard', () => {
+    const { policyStatements } = synth('postgres', 'alternating-users', (stack) => ({
+      masterSecret: secretsmanager.Secret.fromSecretPartialArn(stack, 'Imported', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/master'),
+    }));
+
+    expect(policyStatements.find((statement) => statement.Sid === 'ReadMasterSecret')?.Resource).toBe('arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/master-??????');
+  });
+
+  it('takes functionName, architecture, automaticallyAfter and rotateImmediatelyOnUpdate', () => {
+    const { template } = synth('postgres', 'single-user', () => ({
+      functionName: 'app-db-rotation',
+      architecture: lambda.Architecture.X86_64,
+      automaticallyAfter: Duration.days(14),
+      rotateImmediatelyOnUpdate: false,
+    }));
+
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'app-db-rotation', Architectures: ['x86_64'] });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotateImmediatelyOnUpdate: false, RotationRules: { ScheduleExpression: 'rate(14 days)' } });
+  });
+
+  it('calls the Secrets Manager interface endpoint given as endpoint, and opens it to the function', () => {
+    const { template, functionId } = synth('postgres', 'single-user', (stack) => {
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+      const endpoint = vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+      return { vpc, endpoint, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } };
+    });
+
+    const endpointId = Object.keys(template.findResources('AWS::EC2::VPCEndpoint'))[0];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SECRETS_MANAGER_ENDPOINT: { 'Fn::Join': ['', ['https://', { Ref: endpointId }, '.secretsmanager.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+        }),
+      },
+    });
+    expect(functionId).not.toBe('');
+    expect(ingressRules(template).some((rule) => JSON.stringify(rule.GroupId).includes('SecretsManagerSecurityGroup') && rule.FromPort === 443)).toBe(true);
+  });
+
+  it.each(['target', 'endpoint'] as const)('refuses %s without vpc', (property) => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    const value = property === 'target' ? new ec2.SecurityGroup(stack, 'Group', { vpc }) : vpc.addInterfaceEndpoint('E', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+
+    expect(
+      () => new RotationFunction(stack, 'Rotation', { engine: 'postgres', strategy: 'single-user', secret: new secretsmanager.Secret(stack, 'Secret'), code: INLINE_CODE, [property]: value }),
+    ).toThrow(`"${property}" need "vpc"`);
+  });
+});
+
+describe('handlerZipPath', () => {
+  it('finds the zip the package carries, and CDK deploys it as an asset', () => {
+    // Prepare: an assets directory as the packed package has it.
+    const assets = mkdtempSync(join(tmpdir(), 'rotation-cdk-'));
+    // An empty zip archive: the end-of-central-directory record alone.
+    writeFileSync(join(assets, 'postgres-single-user.zip'), Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]));
+
+    // Act
+    const found = handlerZipPath('postgres', 'single-user', assets);
     const stack = new Stack(new App(), 'Stack');
     new RotationFunction(stack, 'Rotation', {
       engine: 'postgres',
@@ -282,21 +396,15 @@ describe('handlerZipPath', () => {
     });
 
     // Assess
-    expect(found).toBe(zip);
+    expect(found).toBe(join(assets, 'postgres-single-user.zip'));
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('\\.zip$') },
     });
   });
 
-  it('tells to run the build when the zip is missing', () => {
-    const { from } = installedEngine(false);
+  it('tells to run the build, or to pass code, when the zip is missing', () => {
+    const assets = mkdtempSync(join(tmpdir(), 'rotation-cdk-'));
 
-    expect(() => handlerZipPath('postgres', 'single-user', from)).toThrow(/run "npm run build"/);
-  });
-
-  it('tells to pass code when the engine package is not installed', () => {
-    const from = join(mkdtempSync(join(tmpdir(), 'rotation-cdk-')), 'app.js');
-
-    expect(() => handlerZipPath('elasticache', 'alternating-users', from)).toThrow(/@rotation-lambdas\/elasticache is not installed/);
+    expect(() => handlerZipPath('elasticache', 'alternating-users', assets)).toThrow(/elasticache-alternating-users\.zip does not exist: in a repository checkout, run "npm run build" first; otherwise pass "code"/);
   });
 });

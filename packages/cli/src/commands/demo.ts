@@ -13,7 +13,7 @@ interface DemoOptions {
  */
 async function demoCommand(options: DemoOptions, output: Output): Promise<number> {
   const testEnv = await import('@rotation-lambdas/test-env').catch((error: unknown) => {
-    throw new Error('rotate demo needs @rotation-lambdas/test-env (in this repository: npm ci)', { cause: error });
+    throw new Error('rotate demo runs in a clone of the rotation-lambdas repository (it needs @rotation-lambdas/test-env: npm ci there)', { cause: error });
   });
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'demo';

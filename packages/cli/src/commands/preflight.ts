@@ -18,7 +18,7 @@ interface PreflightOptions extends AwsOptions {
 async function preflightCommand(options: PreflightOptions, output: Output): Promise<number> {
   const handler = resolveHandler(options.handler);
   if (handler === undefined) throw new Error(`unknown handler ${options.handler}`);
-  const { config, client, logger } = commandConfig(handler.entry, options);
+  const { config, client, logger } = await commandConfig(handler.entry, options);
   const checks: PreflightCheck[] = await runPreflight(
     handler.strategy,
     { engine: handler.entry.create(config), config, secretsManager: client, logger, metrics: () => undefined },

@@ -8,6 +8,7 @@ interface Check {
   readonly status: string;
   readonly code?: string;
   readonly hint?: string;
+  readonly detail?: string;
 }
 
 describe('rotate preflight (postgres)', () => {
@@ -74,6 +75,24 @@ describe('rotate preflight (postgres)', () => {
     expect(code).toBe(1);
     expect(checks[id]?.status).toBe('fail');
     expect(checks[id]?.hint).toBeTruthy();
+  });
+
+  it('says why TLS failed: the cause from the driver, not only that it failed', async () => {
+    // The test server has no TLS, so asking for it fails the handshake.
+    const user = await context.createUser();
+    const arn = await context.createSecret({ ...context.target.secretFor(user), ssl: true });
+
+    const { checks } = await preflight(arn, 'postgres-single-user');
+
+    expect(checks.tls).toMatchObject({ status: 'fail', code: 'ENGINE_TLS' });
+    expect(checks.tls?.detail).toMatch(/^TLS to the server failed for the current login: .*does not support SSL/);
+  });
+
+  it('names a missing region instead of a bare SDK error', async () => {
+    const result = await runCli(['preflight', '--secret-id', 'x', '--handler', 'postgres-single-user', '--endpoint', context.sm.endpoint], { AWS_REGION: undefined });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^rotate: no AWS region: pass --region, or set AWS_REGION/)]);
   });
 
   it('fails the secret check when the value is not JSON', async () => {

@@ -1,5 +1,5 @@
 import { RotationDriver } from '@rotation-lambdas/test-env';
-import { ContractContext } from '@rotation-lambdas/test-env/contract';
+import { ContractContext, expectFinishedStages } from '@rotation-lambdas/test-env/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresFixture } from './postgres-fixture.js';
 import { runCli } from './run-cli.js';
@@ -34,7 +34,7 @@ describe('rotate run (postgres)', () => {
       ['testSecret', true],
       ['finishSecret', true],
     ]);
-    expect((await context.stages(arn))[report.token]).toEqual(['AWSCURRENT']);
+    expectFinishedStages((await context.stages(arn))[report.token]);
     const current = await context.current(arn);
     expect(await context.target.canLogin(current)).toBe(true);
     expect(current.username).toBe(strategy === 'single-user' ? user.username : `${user.username}_clone`);
@@ -49,17 +49,57 @@ describe('rotate run (postgres)', () => {
     expect(result.stdout).toMatch(/✓ createSecret\s+\d+ ms\n\s+✓ setSecret\s+\d+ ms\n\s+✓ testSecret\s+\d+ ms\n\s+✓ finishSecret\s+\d+ ms\nRotation complete/);
   });
 
-  it('refuses to start while another rotation of the secret is unfinished', async () => {
+  it('refuses to start while another rotation of the secret is unfinished, and names its token', async () => {
     const { user, arn } = await context.userWithSecret('single-user');
     const driver = await context.driver('single-user');
     const token = await driver.start(arn);
 
     const result = await run(['--secret-id', arn, '--handler', 'postgres-single-user', '--json']);
+    const human = await run(['--secret-id', arn, '--handler', 'postgres-single-user']);
 
     expect(result.code).toBe(1);
-    expect((JSON.parse(result.stdout) as RunJson).steps[0]).toMatchObject({ step: 'createSecret', ok: false, code: 'ROTATION_IN_PROGRESS' });
+    const report = JSON.parse(result.stdout) as RunJson & { pendingToken?: string };
+    expect(report.steps[0]).toMatchObject({ step: 'createSecret', ok: false, code: 'ROTATION_IN_PROGRESS' });
+    expect(report.pendingToken).toBe(token);
+    expect(human.stdout).toContain(`Resume it: rotate run --secret-id ${arn} --handler postgres-single-user --token ${token}`);
     expect(Object.keys(await context.stages(arn))).toContain(token);
     expect(await context.target.canLogin(user)).toBe(true);
+  });
+
+  it.each(['postgres-single-user', 'postgres-alternating-users'] as const)('resumes a rotation that stopped after setSecret from its token (%s)', async (handler) => {
+    // Prepare: Secrets Manager ran createSecret and setSecret with the deployed function, then gave up.
+    const strategy = handler.endsWith('single-user') ? 'single-user' : 'alternating-users';
+    const { arn } = await context.userWithSecret(strategy);
+    const driver = new RotationDriver({ secretsManager: context.sm.client(), handler: await context.handler(strategy) });
+    const token = await driver.start(arn);
+    for (const step of ['createSecret', 'setSecret'] as const) expect((await driver.invoke(step, arn, token)).ok).toBe(true);
+    const pending = JSON.parse((await context.state(arn)).values[token] ?? '{}') as { password: string };
+
+    // Act
+    const result = await run(['--secret-id', arn, '--handler', handler, '--token', token, '--json']);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as RunJson).steps.map((step) => [step.step, step.ok])).toEqual([
+      ['createSecret', true],
+      ['setSecret', true],
+      ['testSecret', true],
+      ['finishSecret', true],
+    ]);
+    expect((await context.stages(arn))[token]).toEqual(['AWSCURRENT']);
+    const current = await context.current(arn);
+    expect(current.password).toBe(pending.password);
+    expect(await context.target.canLogin(current)).toBe(true);
+  });
+
+  it('fails with a named cause when no AWS region is configured', async () => {
+    const result = await run(['--secret-id', 'x', '--handler', 'postgres-single-user', '--region', '']);
+    const unset = await runCli(['run', '--secret-id', 'x', '--handler', 'postgres-single-user'], { AWS_REGION: undefined });
+
+    for (const outcome of [result, unset]) {
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toMatch(/^rotate: no AWS region: pass --region, or set AWS_REGION, or a region in your AWS profile \(AWS_PROFILE\) \(field AWS_REGION\): .* \[CONFIGURATION\]\n$/);
+    }
   });
 
   it('runs one step of an existing rotation with --step and --token', async () => {

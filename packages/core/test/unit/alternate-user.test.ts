@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alternateUsername, assertUsernameFits, otherUser, recordedUserPair, userPairOf } from '../../src/alternate-user.js';
+import { alternateUsername, assertUsernameFits, derivedPairs, otherUser, recordedUserPair, userPairOf } from '../../src/alternate-user.js';
 
 const secret = (username: string, fields: Record<string, unknown> = {}) => ({
   username,
@@ -15,21 +15,31 @@ describe('alternate users', () => {
     expect(alternateUsername('_clone')).toBe('_clone_clone');
   });
 
-  it('derives the pair from the current user on the first rotation', () => {
-    expect(userPairOf(secret('app'))).toEqual({ pair: { original: 'app', clone: 'app_clone' }, recorded: false });
+  it('derives the pair from the current user: AWS rule first, and the appended pair for a name ending in _clone', () => {
+    expect(derivedPairs('app')).toEqual([{ original: 'app', clone: 'app_clone' }]);
+    expect(derivedPairs('app_clone')).toEqual([
+      { original: 'app', clone: 'app_clone' },
+      { original: 'app_clone', clone: 'app_clone_clone' },
+    ]);
+    expect(userPairOf(secret('app'))).toEqual({ original: 'app', clone: 'app_clone' });
+    expect(userPairOf(secret('app_clone'))).toEqual({ original: 'app', clone: 'app_clone' });
   });
 
-  it('uses the recorded pair on later rotations', () => {
-    const current = secret('app_clone', { rotation_users: { original: 'app', clone: 'app_clone' } });
+  it('takes the recorded pair only as a choice between the derived ones', () => {
+    const current = secret('app_clone', { rotation_users: { original: 'app_clone', clone: 'app_clone_clone' } });
 
-    expect(userPairOf(current)).toEqual({ pair: { original: 'app', clone: 'app_clone' }, recorded: true });
+    expect(userPairOf(current)).toEqual({ original: 'app_clone', clone: 'app_clone_clone' });
     expect(otherUser({ original: 'app', clone: 'app_clone' }, 'app_clone')).toBe('app');
   });
 
-  it('refuses a recorded pair that does not include the current user', () => {
-    const current = secret('intruder', { rotation_users: { original: 'app', clone: 'app_clone' } });
-
-    expect(() => userPairOf(current)).toThrow(expect.objectContaining({ code: 'RESOURCE_MISMATCH', field: 'username' }));
+  it.each([
+    ['names the master as the original', { original: 'admin', clone: 'app' }],
+    ['names another account as the clone', { original: 'app', clone: 'victim' }],
+    ['does not include the current user', { original: 'other', clone: 'other_clone' }],
+  ])('refuses a rotation_users record that %s', (_, record) => {
+    expect(() => userPairOf(secret('app', { rotation_users: record }))).toThrow(
+      expect.objectContaining({ code: 'RESOURCE_MISMATCH', field: 'rotation_users' }),
+    );
   });
 
   it.each([{ original: 'a' }, { original: 'a', clone: 'a' }, 'a,b', { original: 1, clone: 2 }])(

@@ -1,5 +1,5 @@
-import type { AdminSession, AlternateUserChange, EngineAdapter, UserSession, UserState } from '../../src/engine.js';
-import { EngineAuthError } from '../../src/errors.js';
+import type { AdminSession, AlternateUserChange, EngineAdapter, RotationMarker, UserSession, UserState } from '../../src/engine.js';
+import { type CredentialsRole, EngineAuthError, type SecretSource } from '../../src/errors.js';
 import { type RotatableSecret, requirePassword, requireString, type SecretJson } from '../../src/secret-fields.js';
 
 interface FakeVersion {
@@ -18,6 +18,8 @@ class FakeSecretsManager {
   rotationEnabled = true;
   failNext: { operation: string; name: string } | undefined;
   putConflict = false;
+  /** Other secrets (the master), read by id at AWSCURRENT: id → the ARN and name the service resolves it to, and the value. */
+  readonly others = new Map<string, { arn: string; name: string; value: string }>();
 
   constructor(current: SecretJson) {
     this.versions.set('v1', { value: JSON.stringify(current), stages: ['AWSCURRENT'] });
@@ -32,7 +34,7 @@ class FakeSecretsManager {
     return value === undefined ? undefined : (JSON.parse(value) as SecretJson);
   }
 
-  async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
+  async send(command: { constructor: { name: string }; input: Record<string, unknown> }, _options?: unknown): Promise<unknown> {
     const operation = command.constructor.name.replace(/Command$/, '');
     this.calls.push(operation);
     const input = command.input;
@@ -50,6 +52,8 @@ class FakeSecretsManager {
           VersionIdsToStages: Object.fromEntries([...this.versions].map(([id, version]) => [id, version.stages])),
         };
       case 'GetSecretValue': {
+        const other = this.others.get(String(input.SecretId));
+        if (other !== undefined && input.VersionId === undefined) return { ARN: other.arn, Name: other.name, SecretString: other.value };
         const version = this.versions.get(String(input.VersionId));
         if (version?.value === undefined) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
         return { SecretString: version.value };
@@ -84,16 +88,17 @@ interface FakeSecret extends RotatableSecret {
 class FakeEngine implements EngineAdapter<FakeSecret> {
   readonly name = 'fake';
   readonly defaults = { excludeCharacters: '', passwordLength: 32 };
-  readonly users = new Map<string, { password: string; marked: boolean }>();
+  readonly users = new Map<string, { password: string; marker: RotationMarker | undefined; nopass?: boolean }>();
   readonly changes: (AlternateUserChange | { own: string })[] = [];
   connections = 0;
 
-  parseSecret(json: SecretJson, source: 'AWSCURRENT' | 'AWSPENDING' | 'master'): FakeSecret {
+  parseSecret(json: SecretJson, source: SecretSource): FakeSecret {
     return {
       username: requireString(json, 'username', source),
       password: requirePassword(json, source),
       host: requireString(json, 'host', source),
       masterarn: typeof json.masterarn === 'string' ? json.masterarn : undefined,
+      ssl: json.ssl !== false,
       fields: json,
     };
   }
@@ -102,17 +107,18 @@ class FakeEngine implements EngineAdapter<FakeSecret> {
     return { host: secret.host.toLowerCase() };
   }
 
-  endpointOf(secret: FakeSecret) {
-    return { host: secret.host, port: 1 };
+  endpointsOf(secret: FakeSecret) {
+    return [{ host: secret.host, port: 1 }];
   }
 
   maxUsernameLength(): number {
     return 16;
   }
 
-  async connect(secret: FakeSecret, login: 'current' | 'pending' | 'master'): Promise<UserSession> {
+  async connect(secret: FakeSecret, login: CredentialsRole): Promise<UserSession> {
     this.connections += 1;
-    if (this.users.get(secret.username)?.password !== secret.password) throw new EngineAuthError('refused', login);
+    const user = this.users.get(secret.username);
+    if (user === undefined || (!user.nopass && user.password !== secret.password)) throw new EngineAuthError('refused', login);
     const engine = this;
     return {
       async verify() {},
@@ -131,12 +137,14 @@ class FakeEngine implements EngineAdapter<FakeSecret> {
     return {
       async describeUser(username): Promise<UserState> {
         const user = engine.users.get(username);
-        return user === undefined ? { exists: false } : { exists: true, createdByRotation: user.marked };
+        return user === undefined ? { exists: false } : { exists: true, marker: user.marker };
       },
       async applyAlternateUser(change) {
         engine.changes.push(change);
         const existing = engine.users.get(change.target);
-        engine.users.set(change.target, { password: change.password, marked: change.createClone || (existing?.marked ?? false) });
+        engine.users.set(change.target, { password: change.password, marker: existing?.marker });
+        const clone = engine.users.get(change.clone);
+        if (clone && change.markClone) clone.marker = { secretArn: change.secretArn, alternateOf: change.original };
       },
       async close() {},
     };

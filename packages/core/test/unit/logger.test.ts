@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSecretError } from '../../src/errors.js';
-import { JsonLogger, SanitizingLogger } from '../../src/logger.js';
+import { JsonLogger, logLevelFromEnv, SanitizingLogger } from '../../src/logger.js';
 import { SecretScrubber } from '../../src/secret-scrubber.js';
 
 function capture(level: 'debug' | 'info' = 'info') {
@@ -70,5 +70,27 @@ describe('JsonLogger behind SanitizingLogger', () => {
 
     expect(quiet.lines).toHaveLength(0);
     expect(loud.lines).toHaveLength(1);
+  });
+
+  it('reads the level as Powertools does: AWS_LAMBDA_LOG_LEVEL, then POWERTOOLS_LOG_LEVEL, then LOG_LEVEL', () => {
+    expect(logLevelFromEnv({ AWS_LAMBDA_LOG_LEVEL: 'WARN', POWERTOOLS_LOG_LEVEL: 'DEBUG' })).toBe('warn');
+    expect(logLevelFromEnv({ POWERTOOLS_LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(logLevelFromEnv({ LOG_LEVEL: 'ERROR' })).toBe('error');
+    expect(logLevelFromEnv({ POWERTOOLS_LOG_LEVEL: 'nonsense' })).toBe('info');
+  });
+
+  it('writes Lambda\'s readable text layout with AWS_LAMBDA_LOG_FORMAT=Text, scrubbed and one line per entry', () => {
+    const lines: string[] = [];
+    const scrubber = new SecretScrubber();
+    scrubber.add('Remembered-Value-2');
+    const logger = new SanitizingLogger(
+      new JsonLogger({ format: 'text', write: (line) => lines.push(line), keys: { service: 's' }, now: () => new Date('2026-12-01T00:00:00.000Z') }),
+      scrubber,
+    );
+    logger.appendKeys({ function_request_id: 'req-1', step: 'setSecret' });
+
+    logger.info('changed\nthe password Remembered-Value-2', { username: 'app user' });
+
+    expect(lines).toEqual([`2026-12-01T00:00:00.000Z\treq-1\tINFO\tchanged\\nthe password [REDACTED]\tservice=s step=setSecret username="app user"\n`]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readRotationConfig } from '../../src/config.js';
 import { createStepMetrics } from '../../src/metrics.js';
 
 function capture() {
@@ -27,7 +28,7 @@ describe('step metrics (EMF)', () => {
         CloudWatchMetrics: [
           {
             Namespace: 'RotationLambdas',
-            Dimensions: [['Engine', 'Strategy', 'Step']],
+            Dimensions: [['service', 'Engine', 'Strategy', 'Step']],
             Metrics: [
               { Name: 'StepDuration', Unit: 'Milliseconds' },
               { Name: 'StepSucceeded', Unit: 'Count' },
@@ -37,6 +38,8 @@ describe('step metrics (EMF)', () => {
           },
         ],
       },
+      level: 'INFO',
+      service: 'rotation-lambdas',
       Engine: 'postgres',
       Strategy: 'single-user',
       Step: 'setSecret',
@@ -54,8 +57,8 @@ describe('step metrics (EMF)', () => {
 
     const line = parsed()[0] as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] }; ErrorCode: string; StepFailed: number };
     expect(line._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([
-      ['Engine', 'Strategy', 'Step'],
-      ['Engine', 'Strategy', 'ErrorCode'],
+      ['service', 'Engine', 'Strategy', 'Step'],
+      ['service', 'Engine', 'Strategy', 'ErrorCode'],
     ]);
     expect(line).toMatchObject({ ErrorCode: 'ENGINE_AUTH', StepFailed: 1 });
   });
@@ -66,6 +69,34 @@ describe('step metrics (EMF)', () => {
     record({ step: 'finishSecret', outcome: 'succeeded', durationMs: 3 });
 
     expect(parsed()[0]).toMatchObject({ RotationCompleted: 1 });
+  });
+
+  it('counts a cold start by service and function name, as Powertools Metrics does', () => {
+    const { record, parsed } = capture();
+
+    record({ step: 'createSecret', outcome: 'succeeded', durationMs: 3, coldStart: true, functionName: 'rotate-app' });
+    record({ step: 'setSecret', outcome: 'succeeded', durationMs: 3, coldStart: false, functionName: 'rotate-app' });
+
+    const [cold, warm] = parsed() as { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } }[];
+    expect(cold?._aws.CloudWatchMetrics[1]).toEqual({ Namespace: 'RotationLambdas', Dimensions: [['service', 'function_name']], Metrics: [{ Name: 'ColdStart', Unit: 'Count' }] });
+    expect(cold).toMatchObject({ ColdStart: 1, function_name: 'rotate-app' });
+    expect(warm?._aws.CloudWatchMetrics).toHaveLength(1);
+  });
+
+  it('carries the level Lambda filters on, so a WARN or ERROR application log level does not drop it', () => {
+    for (const [configured, carried] of [[undefined, 'INFO'], ['DEBUG', 'INFO'], ['WARN', 'WARN'], ['ERROR', 'ERROR'], ['FATAL', 'FATAL']] as const) {
+      const { metrics } = readRotationConfig(configured === undefined ? {} : { AWS_LAMBDA_LOG_LEVEL: configured }, { excludeCharacters: '', passwordLength: 32 });
+      const lines: string[] = [];
+      createStepMetrics({ ...metrics, engine: 'e', strategy: 'single-user', write: (line) => lines.push(line) })({ step: 'createSecret', outcome: 'succeeded', durationMs: 1 });
+      expect(JSON.parse(lines[0] ?? '{}').level).toBe(carried);
+    }
+  });
+
+  it('takes the namespace from POWERTOOLS_METRICS_NAMESPACE, then ROTATION_METRICS_NAMESPACE', () => {
+    const defaults = { excludeCharacters: '', passwordLength: 32 };
+    expect(readRotationConfig({ POWERTOOLS_METRICS_NAMESPACE: 'Team', ROTATION_METRICS_NAMESPACE: 'Old' }, defaults).metrics.namespace).toBe('Team');
+    expect(readRotationConfig({ ROTATION_METRICS_NAMESPACE: 'Old' }, defaults).metrics.namespace).toBe('Old');
+    expect(readRotationConfig({}, defaults).metrics.namespace).toBe('RotationLambdas');
   });
 
   it('writes nothing when disabled', () => {

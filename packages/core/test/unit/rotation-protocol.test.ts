@@ -26,7 +26,7 @@ const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 describe('rotation protocol (fake engine)', () => {
   it('uses at most 11 Secrets Manager calls for a single-user rotation in one container', async () => {
     const { sm, engine, single } = setup({ username: 'app', password: 'old-password', host: 'db' });
-    engine.users.set('app', { password: 'old-password', marked: false });
+    engine.users.set('app', { password: 'old-password', marker: undefined });
     sm.startRotation('tok');
 
     for (const step of STEPS) await single(event(step));
@@ -38,10 +38,10 @@ describe('rotation protocol (fake engine)', () => {
 
   it('treats setSecret as done when current no longer logs in but pending does', async () => {
     const { sm, engine, single } = setup({ username: 'app', password: 'old-password', host: 'db' });
-    engine.users.set('app', { password: 'old-password', marked: false });
+    engine.users.set('app', { password: 'old-password', marker: undefined });
     sm.startRotation('tok');
     await single(event('createSecret'));
-    engine.users.set('app', { password: String(sm.value('tok')?.password), marked: false });
+    engine.users.set('app', { password: String(sm.value('tok')?.password), marker: undefined });
 
     await single(event('setSecret'));
 
@@ -50,7 +50,7 @@ describe('rotation protocol (fake engine)', () => {
 
   it('abandons setSecret when neither current nor pending logs in', async () => {
     const { sm, engine, single } = setup({ username: 'app', password: 'old-password', host: 'db' });
-    engine.users.set('app', { password: 'someone-elses', marked: false });
+    engine.users.set('app', { password: 'someone-elses', marker: undefined });
     sm.startRotation('tok');
     await single(event('createSecret'));
 
@@ -85,18 +85,10 @@ describe('rotation protocol (fake engine)', () => {
 
   it('records the user pair and uses the master to create a marked clone', async () => {
     const { sm, engine, alternating } = setup({ username: 'app', password: 'old', host: 'db', masterarn: 'master' });
-    engine.users.set('app', { password: 'old', marked: false });
-    engine.users.set('admin', { password: 'admin-pw', marked: false });
-    sm.versions.set('master', { value: JSON.stringify({ username: 'admin', password: 'admin-pw', host: 'db' }), stages: [] });
+    engine.users.set('app', { password: 'old', marker: undefined });
+    engine.users.set('admin', { password: 'admin-pw', marker: undefined });
+    sm.others.set('master', { arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:master-XyZ123', name: 'master', value: JSON.stringify({ username: 'admin', password: 'admin-pw', host: 'db' }) });
     sm.startRotation('tok');
-    const originalSend = sm.send.bind(sm);
-    sm.send = (command) => {
-      // The master secret is read by id AWSCURRENT; the fake keeps it as version "master".
-      if (command.constructor.name === 'GetSecretValueCommand' && command.input.SecretId === 'master') {
-        return Promise.resolve({ SecretString: sm.versions.get('master')?.value });
-      }
-      return originalSend(command);
-    };
 
     for (const step of STEPS) await alternating(event(step));
 
@@ -104,7 +96,7 @@ describe('rotation protocol (fake engine)', () => {
     expect(engine.changes).toEqual([
       expect.objectContaining({ original: 'app', clone: 'app_clone', target: 'app_clone', createClone: true }),
     ]);
-    expect(engine.users.get('app_clone')?.marked).toBe(true);
+    expect(engine.users.get('app_clone')?.marker).toEqual({ secretArn: sm.arn, alternateOf: 'app' });
   });
 
   it('fails createSecret without writing when masterarn is missing (alternating users)', async () => {
@@ -118,7 +110,7 @@ describe('rotation protocol (fake engine)', () => {
 
   it('returns a scrubbed RotationError when an engine throws a raw error carrying a secret', async () => {
     const { sm, engine, single } = setup({ username: 'app', password: 'Old-Password-1', host: 'db' });
-    engine.users.set('app', { password: 'Old-Password-1', marked: false });
+    engine.users.set('app', { password: 'Old-Password-1', marker: undefined });
     engine.connect = () => Promise.reject(Object.assign(new Error('boom near Old-Password-1'), { sql: 'x Old-Password-1' }));
     sm.startRotation('tok');
     await single(event('createSecret'));

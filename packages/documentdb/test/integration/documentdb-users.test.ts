@@ -148,7 +148,7 @@ describe('alternating-users and single-user rotation of users outside admin (doc
 
       // Alternating users logs in three times (current, master, then pending in testSecret), each rotation.
       const driver = await context.driver('alternating-users');
-      for (const rotation of [1, 2]) {
+      for (const rotation of [1, 2, 3]) {
         relay.accepted = 0;
         expectSucceeded(await driver.rotate(pairArn));
         await vi.waitFor(() => expect(relay.open).toBe(0));

@@ -104,27 +104,39 @@ describe('alternating-users rotation keeps MongoDB roles in sync (documentdb)', 
     expect(await canRead(user, 'ledger')).toBe(true);
   });
 
-  it.skipIf(!mongo)(`refuses an unmarked user in the clone's place, and adopts a clone it marked without a recorded pair${needs}`, async () => {
-    // Prepare: someone else's account holds the clone's name.
+  it.skipIf(!mongo)(`refuses an account in the clone's place even when it wrote rotation's marker into its own customData${needs}`, async () => {
+    // Prepare: someone else's account holds the clone's name and may edit its own customData
+    // (changeOwnCustomData), which it uses to write what an older marker looked like.
     const user = await salesUser([{ role: SELF_SERVICE_ROLE, db: 'admin' }]);
     const squatter = { username: `${user.username}_clone`, password: testPassword() };
     context.leaks.addSecret(squatter.password);
-    await admin((db) => db.command({ createUser: squatter.username, pwd: squatter.password, roles: [] }));
+    const ownData = `own-data-${randomBytes(3).toString('hex')}`;
+    await admin((db) => db.command({ createRole: ownData, privileges: [{ resource: { db: SALES, collection: '' }, actions: ['changeOwnCustomData'] }], roles: [] }));
+    await admin((db) => db.command({ createUser: squatter.username, pwd: squatter.password, roles: [{ role: ownData, db: SALES }] }));
+    const arn = await context.createSecret({ ...context.target.secretFor(user), dbname: SALES, masterarn: await context.masterArn() });
+    await server.asUser(
+      squatter,
+      (db) => db.command({ updateUser: squatter.username, customData: { createdBy: 'rotation-lambdas', alternateOf: user.username, secret: arn } }),
+      { authSource: SALES },
+    );
+    const driver = await context.driver('alternating-users');
+
+    // Act + Assess: refused, and the account keeps its password and roles.
+    expectRotationError(await driver.rotate(arn), 'ALTERNATE_USER_CONFLICT', 'username');
+    expect(await server.asUser(squatter, async () => true, { authSource: SALES })).toBe(true);
+    expect(await rolesOf(squatter.username)).toEqual([`${ownData}@${SALES}`]);
+  });
+
+  it.skipIf(!mongo)(`does not let a second secret for the same user take over the first secret's clone${needs}`, async () => {
+    const user = await salesUser([{ role: SELF_SERVICE_ROLE, db: 'admin' }]);
     const secretOfUser = async () =>
       context.createSecret({ ...context.target.secretFor(user), dbname: SALES, masterarn: await context.masterArn() });
     const driver = await context.driver('alternating-users');
+    const first = await secretOfUser();
+    expectSucceeded(await driver.rotate(first));
 
-    // Act + Assess: the unmarked user is refused and left as it was.
     expectRotationError(await driver.rotate(await secretOfUser()), 'ALTERNATE_USER_CONFLICT', 'username');
-    expect(await server.asUser(squatter, async () => true, { authSource: SALES })).toBe(true);
-
-    // Once it is gone, rotation makes a marked clone; a new secret for the same user (no recorded pair,
-    // no ADOPT_EXISTING_USER, a pending password the clone does not have) is then allowed to manage it.
-    await admin((db) => db.command({ dropUser: squatter.username }));
-    expectSucceeded(await driver.rotate(await secretOfUser()));
-    const second = await secretOfUser();
-    expectSucceeded(await driver.rotate(second));
-    expect((await context.current(second)).username).toBe(squatter.username);
+    expect(await server.asUser(await context.current(first), async () => true, { authSource: SALES })).toBe(true);
   });
 
   it.skipIf(!mongo)(`writes no password or secret string to any log line or error${needs}`, () => {

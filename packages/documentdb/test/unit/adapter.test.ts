@@ -57,6 +57,8 @@ function usersIn(table: Record<string, Document>) {
   };
 }
 
+const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf';
+
 describe('DocumentDB adapter (fake driver)', () => {
   it('logs the master in on its own database and manages the pair in the target user database', async () => {
     const { adapter, commands, clients } = fakeDriver(usersIn({ app: { roles: [read, reporter] }, app_clone: { roles: [] } }));
@@ -64,7 +66,7 @@ describe('DocumentDB adapter (fake driver)', () => {
     const target = adapter.parseSecret(secretFor('app'), 'AWSCURRENT');
 
     const admin = await adapter.connectAdmin(master, target);
-    await admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: false });
+    await admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: false, secretArn: ARN, markClone: false });
     await admin.close();
 
     expect(clients[0]?.options).toMatchObject({ authSource: 'admin', auth: { username: 'root' } });
@@ -78,47 +80,31 @@ describe('DocumentDB adapter (fake driver)', () => {
     expect(clients[0]?.closed).toBe(true);
   });
 
-  it('creates the clone with the original roles and the marker, then sends no role command', async () => {
+  it('creates the clone with the original roles and no marker, then sends no role command', async () => {
     const users: Record<string, Document> = { app: { roles: [read] } };
     const { adapter, commands } = fakeDriver((database, command) => {
-      if ('createUser' in command) users[command.createUser] = { roles: command.roles, customData: command.customData };
+      if ('createUser' in command) users[command.createUser] = { roles: command.roles };
       return usersIn(users)(database, command);
     });
     const secret = adapter.parseSecret(secretFor('app'), 'AWSCURRENT');
 
     const admin = await adapter.connectAdmin(secret, secret);
-    await admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: true });
+    await admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: true, secretArn: ARN, markClone: true });
 
     expect(commands.map(({ command }) => Object.keys(command)[0])).toEqual(['usersInfo', 'createUser', 'usersInfo']);
-    expect(commands[1]?.command).toEqual({
-      createUser: 'app_clone',
-      pwd: 'new',
-      roles: [read],
-      customData: { createdBy: 'rotation-lambdas', alternateOf: 'app' },
-    });
-    expect(await admin.describeUser('app_clone')).toEqual({ exists: true, createdByRotation: true });
+    expect(commands[1]?.command).toEqual({ createUser: 'app_clone', pwd: 'new', roles: [read] });
+    expect(await admin.describeUser('app_clone')).toEqual({ exists: true, marker: undefined });
     expect(await admin.describeUser('nobody')).toEqual({ exists: false });
   });
 
-  it('creates the clone unmarked when the server cannot keep customData (FerretDB 1.x)', async () => {
-    const users: Record<string, Document> = { app: {} };
-    const { adapter, commands } = fakeDriver((database, command) => {
-      if ('createUser' in command && 'customData' in command) {
-        return new MongoServerError({ message: 'createUser: support for field "customData" with non-default value is not implemented yet', code: 238 });
-      }
-      if ('createUser' in command) users[command.createUser] = {};
-      return usersIn(users)(database, command);
-    });
+  it('never reads customData as a marker: the user can write its own (changeOwnCustomData)', async () => {
+    const forged = { createdBy: 'rotation-lambdas', alternateOf: 'app', secret: ARN };
+    const { adapter } = fakeDriver(usersIn({ app_clone: { roles: [], customData: forged } }));
     const secret = adapter.parseSecret(secretFor('app'), 'AWSCURRENT');
 
     const admin = await adapter.connectAdmin(secret, secret);
-    await admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: true });
 
-    expect(commands.filter(({ command }) => 'createUser' in command).map(({ command }) => command)).toEqual([
-      expect.objectContaining({ customData: expect.anything() }),
-      { createUser: 'app_clone', pwd: 'new', roles: [] },
-    ]);
-    expect(await admin.describeUser('app_clone')).toEqual({ exists: true, createdByRotation: false });
+    expect(await admin.describeUser('app_clone')).toEqual({ exists: true, marker: undefined });
   });
 
   it('does not retry a clone creation the server refused for another reason', async () => {
@@ -129,7 +115,7 @@ describe('DocumentDB adapter (fake driver)', () => {
     const admin = await adapter.connectAdmin(secret, secret);
 
     await expect(
-      admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: true }),
+      admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: true, secretArn: ARN, markClone: true }),
     ).rejects.toMatchObject({ code: 'ENGINE_OPERATION', login: 'master' });
     expect(commands.filter(({ command }) => 'createUser' in command)).toHaveLength(1);
   });
@@ -139,7 +125,7 @@ describe('DocumentDB adapter (fake driver)', () => {
     const secret = adapter.parseSecret(secretFor('app'), 'AWSCURRENT');
     const admin = await adapter.connectAdmin(secret, secret);
 
-    await admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app', password: 'new', createClone: false });
+    await admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app', password: 'new', createClone: false, secretArn: ARN, markClone: false });
 
     expect(commands.map(({ command }) => command).slice(1)).toEqual([
       { updateUser: 'app', pwd: 'new' },
@@ -154,7 +140,7 @@ describe('DocumentDB adapter (fake driver)', () => {
     const admin = await adapter.connectAdmin(secret, secret);
 
     await expect(
-      admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: false }),
+      admin.applyAlternateUser({ original: 'app', clone: 'app_clone', target: 'app_clone', password: 'new', createClone: false, secretArn: ARN, markClone: false }),
     ).rejects.toMatchObject({ code: 'ENGINE_OPERATION', field: 'username' });
     expect(commands).toHaveLength(1);
   });

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createUserCommand,
-  isRotationMarker,
   roleSyncCommands,
-  rotationMarker,
   setPasswordCommand,
   userFromReply,
   usersInfoCommand,
@@ -14,19 +12,10 @@ const readWrite = { role: 'readWrite', db: 'sales' };
 const reporter = { role: 'reporter', db: 'admin' };
 
 describe('user commands (documentdb)', () => {
-  it('creates the clone with the original roles and the marker as BSON fields, hostile name and all', () => {
+  it('creates the clone with the original roles as BSON fields, hostile name and all, and no customData', () => {
     const name = 'x"; db.dropUser("a"); //.$ünï_clone';
 
-    expect(createUserCommand(name, 'pw', [read, reporter], rotationMarker('orig.$'))).toEqual({
-      createUser: name,
-      pwd: 'pw',
-      roles: [read, reporter],
-      customData: { createdBy: 'rotation-lambdas', alternateOf: 'orig.$' },
-    });
-  });
-
-  it('creates the clone without customData when no marker is given (servers that keep none)', () => {
-    expect(createUserCommand('c', 'pw', [], undefined)).toEqual({ createUser: 'c', pwd: 'pw', roles: [] });
+    expect(createUserCommand(name, 'pw', [read, reporter])).toEqual({ createUser: name, pwd: 'pw', roles: [read, reporter] });
   });
 
   it('sets only the password with updateUser', () => {
@@ -56,32 +45,21 @@ describe('user commands (documentdb)', () => {
     ]);
   });
 
-  it('recognises only its own marker', () => {
-    expect(isRotationMarker(rotationMarker('u'))).toBe(true);
-    expect(isRotationMarker({ createdBy: 'someone else' })).toBe(false);
-    expect(isRotationMarker(undefined)).toBe(false);
-  });
-
   it('reads the user of the asked database from a usersInfo reply', () => {
     const reply = {
       users: [
         { user: 'u', db: 'admin', roles: [reporter] },
-        { user: 'u', db: 'sales', roles: [read], customData: rotationMarker('o') },
+        { user: 'u', db: 'sales', roles: [read], customData: { createdBy: 'rotation-lambdas' }, mechanisms: ['SCRAM-SHA-256'] },
       ],
       ok: 1,
     };
 
-    expect(userFromReply(reply, 'u', 'sales')).toEqual({ user: 'u', db: 'sales', roles: [read], customData: rotationMarker('o') });
+    expect(userFromReply(reply, 'u', 'sales')).toEqual({ user: 'u', db: 'sales', roles: [read], mechanisms: ['SCRAM-SHA-256'] });
     expect(userFromReply(reply, 'v', 'sales')).toBeUndefined();
   });
 
-  it('reads a user without roles or customData as having none (FerretDB 1.x)', () => {
-    expect(userFromReply({ users: [{ user: 'u', db: 'admin' }] }, 'u', 'admin')).toEqual({
-      user: 'u',
-      db: 'admin',
-      roles: [],
-      customData: undefined,
-    });
+  it('reads a user without roles as having none (FerretDB 1.x)', () => {
+    expect(userFromReply({ users: [{ user: 'u', db: 'admin' }] }, 'u', 'admin')).toEqual({ user: 'u', db: 'admin', roles: [], mechanisms: [] });
   });
 
   it('rejects a malformed reply instead of guessing', () => {

@@ -7,6 +7,7 @@ import {
   startRedis,
   userIdForName as targetUserId,
 } from '@rotation-lambdas/test-env';
+import { randomBytes } from 'node:crypto';
 import { ModifyUserGroupCommand } from '@aws-sdk/client-elasticache';
 import { ContractContext, expectRotationError, expectSucceeded, testPassword } from '@rotation-lambdas/test-env/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,70 @@ describe('single-user rotation through the ElastiCache API (elasticache)', () =>
     expect(elasticache.callCount('ModifyUser')).toBe(0);
     expect(await context.target.canLogin(user)).toBe(true);
     expect(await context.target.canLogin(other)).toBe(true);
+  });
+
+  it("refuses a user_arn naming a same-named user of another cache's user group, changing no password", async () => {
+    // Prepare: another cache with its own user group holds a user of the same name (every group has a `default`).
+    await using other = await startRedis();
+    const groupId = `other-${randomBytes(4).toString('hex')}`;
+    elasticache.addUserGroup(groupId, other);
+    elasticache.addCache({ kind: 'replication-group', id: groupId, endpoint: { host: '127.0.0.1', port: other.port }, userGroupIds: [groupId] });
+    const user = await context.createUser();
+    const victim = { username: user.username, password: testPassword() };
+    context.leaks.addSecret(victim.password);
+    const victimId = `victim-${randomBytes(4).toString('hex')}`;
+    await elasticache.createUser({ userId: victimId, userName: victim.username, engine: 'valkey', accessString: 'on +ping', passwords: [victim.password], userGroupIds: [groupId] });
+    elasticache.resetCalls();
+
+    for (const strategy of ['single-user', 'alternating-users'] as const) {
+      const masterarn = strategy === 'alternating-users' ? { masterarn: await context.masterArn() } : {};
+      const arn = await context.createSecret({ ...context.target.secretFor(user), user_arn: elasticache.userArn(victimId), ...masterarn });
+
+      // Act
+      const rotation = await (await context.driver(strategy)).rotate(arn);
+
+      // Assess
+      expectRotationError(rotation, 'RESOURCE_MISMATCH', 'user_arn');
+    }
+    expect(elasticache.callCount('ModifyUser') + elasticache.callCount('CreateUser')).toBe(0);
+    expect(elasticache.describeUser(victimId).passwordCount).toBe(1);
+    const login = await other.login(victim);
+    login.disconnect();
+  });
+
+  it('refuses a host that is the endpoint of no cache of the account, changing no password', async () => {
+    // Prepare: a server whose users the control plane manages, but that no cache of the account is reached at.
+    await using other = await startRedis();
+    const groupId = `nocache-${randomBytes(4).toString('hex')}`;
+    elasticache.addUserGroup(groupId, other);
+    const user = { username: `nc${randomBytes(4).toString('hex')}`, password: testPassword() };
+    context.leaks.addSecret(user.password);
+    await elasticache.createUser({ userId: targetUserId(user.username), userName: user.username, accessString: 'on +ping', passwords: [user.password], userGroupIds: [groupId] });
+    const arn = await context.createSecret({ ...context.target.secretFor(user), host: '127.0.0.1', port: other.port });
+    elasticache.resetCalls();
+
+    const rotation = await (await context.driver('single-user')).rotate(arn);
+
+    expectRotationError(rotation, 'RESOURCE_MISMATCH', 'host');
+    expect(elasticache.callCount('ModifyUser')).toBe(0);
+    expect(elasticache.describeUser(targetUserId(user.username)).passwordCount).toBe(1);
+  });
+
+  it('secures a no-password user: ModifyUser runs although any password logs in, and a wrong one is refused after', async () => {
+    // Prepare: a user ElastiCache lets in with any password.
+    const username = `np${randomBytes(4).toString('hex')}`;
+    await target.createOpenUser?.(username);
+    const arn = await context.createSecret(context.target.secretFor({ username, password: testPassword() }));
+    elasticache.resetCalls();
+
+    // Act
+    expectSucceeded(await (await context.driver('single-user')).rotate(arn));
+
+    // Assess
+    expect(elasticache.callCount('ModifyUser')).toBe(1);
+    expect(elasticache.describeUser(targetUserId(username)).passwordCount).toBe(2);
+    expect(await context.target.canLogin({ username, password: testPassword() })).toBe(false);
+    expect(await context.target.canLogin(await context.current(arn))).toBe(true);
   });
 
   it('refuses at setSecret a pending version whose user_arn differs', async () => {

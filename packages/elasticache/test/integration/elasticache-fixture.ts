@@ -41,6 +41,7 @@ const elastiCacheFixture: EngineFixture = {
   engineAlias: 'valkey',
   comparedFields: ['engine', 'host', 'port'],
   keepsPreviousPassword: true,
+  openUsers: true,
   wireProtocol: 'redis',
   maxUsernameLength: MAX_USERNAME_LENGTH,
 };

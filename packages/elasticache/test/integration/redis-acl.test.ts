@@ -1,8 +1,41 @@
 import { redisTarget, type RedisServer, startRedis } from '@rotation-lambdas/test-env';
 import { ContractContext, expectRotationError, expectSucceeded, testPassword } from '@rotation-lambdas/test-env/contract';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elastiCacheFixture } from './elasticache-fixture.js';
+
+/**
+ * A TCP server that speaks just enough RESP to pass for a Redis node: every command gets +OK. It records
+ * what it receives, to prove which credentials reached it.
+ */
+async function recordingRespServer() {
+  const chunks: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('data', (data) => {
+      const text = data.toString('utf8');
+      chunks.push(text);
+      socket.write('+OK\r\n'.repeat(text.match(/(?:^|\r\n)\*\d+\r\n/g)?.length ?? 0));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    port,
+    received: () => chunks.join(''),
+    authUsernames: () => [...chunks.join('').matchAll(/\$4\r\nAUTH\r\n\$\d+\r\n([^\r]*)\r\n/gi)].map((match) => match[1]),
+    async [Symbol.asyncDispose]() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
 
 /** ACL GETUSER as an object, without the passwords: what a clone must share with its original. */
 async function privileges(admin: Redis, username: string): Promise<Record<string, unknown>> {
@@ -205,6 +238,11 @@ describe('rotation changes every node the secret lists (elasticache)', () => {
     expect(await canLoginOn(replica, user)).toBe(true);
   });
 
+  /** A master secret that names both nodes, as the master of a multi-node secret must. */
+  async function masterOfBothNodes(): Promise<string> {
+    return context.createSecret({ ...context.target.secretFor(context.target.master), nodes: [`127.0.0.1:${replica.port}`] });
+  }
+
   it('copies each node\'s own rules to the clone on that node (alternating-users)', async () => {
     // Prepare: the original's rules differ between the nodes, as they may when nothing replicates ACLs.
     const user = await userOnBothNodes();
@@ -213,7 +251,7 @@ describe('rotation changes every node the secret lists (elasticache)', () => {
     const arn = await context.createSecret({
       ...context.target.secretFor(user),
       nodes: [{ host: '127.0.0.1', port: replica.port }],
-      masterarn: await context.masterArn(),
+      masterarn: await masterOfBothNodes(),
     });
 
     // Act
@@ -233,6 +271,27 @@ describe('rotation changes every node the secret lists (elasticache)', () => {
 
     expectRotationError(rotation, 'ENGINE_AUTH');
     expect(await passwordCount(admins[0] as Redis, user.username)).toBe(1);
+  });
+
+  it("sends the master's AUTH to no node the master secret does not name (alternating-users)", async () => {
+    // Prepare: the application secret lists a node of the attacker's, which answers +OK to everything; the
+    // master secret names only the primary.
+    await using trap = await recordingRespServer();
+    const user = await context.createUser('t');
+    const arn = await context.createSecret({
+      ...context.target.secretFor(user),
+      nodes: [`127.0.0.1:${trap.port}`],
+      masterarn: await context.masterArn(),
+    });
+
+    // Act
+    const rotation = await (await context.driver('alternating-users')).rotate(arn);
+
+    // Assess: refused before any master login; the trap saw at most the user's own credentials.
+    expectRotationError(rotation, 'MASTER_SECRET', 'nodes');
+    expect(trap.authUsernames()).not.toContain(context.target.master.username);
+    expect(trap.received()).not.toContain(context.target.master.password);
+    expect(await context.target.userExists(`${user.username}_clone`)).toBe(false);
   });
 
   it('refuses at setSecret a pending version that lists other nodes', async () => {

@@ -102,7 +102,7 @@ describe('clone rules', () => {
 
   it('sets passwords by SHA-256 digest so no password text reaches the ACL', () => {
     expect(passwordHash('password')).toBe('5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8');
-    expect(passwordRules([passwordHash('nopass ~* +@all')])).toEqual([
+    expect(passwordRules([passwordHash('nopass ~* +@all')], true)).toEqual([
       'on',
       'resetpass',
       `#${passwordHash('nopass ~* +@all')}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Clock, type ControlPlaneClient, ROTATION_TAG, UserDirectory } from '../../src/control-plane.js';
+import { type Clock, type ControlPlaneClient, markerFromTags, markerTags, ROTATION_TAG, UserDirectory } from '../../src/control-plane.js';
 
 /** A clock whose sleeps only advance time, recording each pause. */
 function fakeClock(): Clock & { pauses: number[] } {
@@ -99,11 +99,21 @@ describe('ElastiCache user directory', () => {
     await expect(tooMany.describeUser('u1')).rejects.toMatchObject({ code: 'ENGINE_BUSY' });
   });
 
-  it('creates users with the rotation tag and reads it back as the marker', async () => {
-    const client = fakeClient((name) => (name === 'ListTagsForResource' ? { TagList: [{ ...ROTATION_TAG }] } : {}));
+  it('creates users with the marker tags binding the secret and reads them back as the marker', async () => {
+    const secretArn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${'n'.repeat(300)}-AbCdEf`;
+    const tags = markerTags(secretArn, 'app');
+    const client = fakeClient((name) => (name === 'ListTagsForResource' ? { TagList: tags } : {}));
     const directory = new UserDirectory(client, { maxWaitMs: 1_000, retryIntervalMs: 1_000 }, 'master');
 
-    await directory.createUser({ userId: 'app-clone-1', userName: 'app_clone', engine: 'valkey', accessString: 'on ~* +@all', password: 'p'.repeat(20) });
+    await directory.createUser({
+      userId: 'app-clone-1',
+      userName: 'app_clone',
+      engine: 'valkey',
+      accessString: 'on ~* +@all',
+      password: 'p'.repeat(20),
+      secretArn,
+      original: 'app',
+    });
 
     expect(client.sent[0]).toEqual({
       name: 'CreateUser',
@@ -114,9 +124,12 @@ describe('ElastiCache user directory', () => {
         AccessString: 'on ~* +@all',
         Passwords: ['p'.repeat(20)],
         NoPasswordRequired: false,
-        Tags: [{ Key: 'rotation-lambdas:created-by', Value: 'alternating-users-rotation' }],
+        Tags: tags,
       },
     });
-    expect(await directory.hasRotationTag('arn:aws:elasticache:us-east-1:123456789012:user:app-clone-1')).toBe(true);
+    expect(tags.every((tag) => (tag.Value ?? '').length <= 256)).toBe(true);
+    expect(await directory.marker('arn:aws:elasticache:us-east-1:123456789012:user:app-clone-1')).toEqual({ secretArn, alternateOf: 'app' });
+    expect(markerFromTags([{ ...ROTATION_TAG }])).toEqual({ secretArn: undefined, alternateOf: undefined });
+    expect(markerFromTags([])).toBeUndefined();
   });
 });

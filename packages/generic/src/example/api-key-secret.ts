@@ -36,6 +36,7 @@ function parseApiKeySecret(json: SecretJson, source: SecretSource): ApiKeySecret
     username: requireString(json, 'username', source),
     password: requirePassword(json, source),
     masterarn: undefined,
+    ssl: !plaintextAllowed,
     fields: json,
   };
 }

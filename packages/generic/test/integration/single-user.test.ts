@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
@@ -101,6 +101,20 @@ describe('single-user rotation (generic: HTTP API key example)', () => {
 
     const error = expectRotationError(outcome, 'ENGINE_AUTH');
     expect(error.step).toBe('setSecret');
+    expect(api.keyOf(clientId)).toBe(key);
+  });
+
+  it('refuses a secret whose rotation was never configured, where DescribeSecret omits RotationEnabled', async () => {
+    // Prepare: no RotateSecret, so the service's DescribeSecret has no RotationEnabled at all.
+    const { clientId, key, arn } = await client();
+    const token = randomUUID();
+
+    // Act
+    const outcome = await (await driver()).invoke('createSecret', arn, token);
+
+    // Assess: absent counts as off, and nothing was written.
+    expectRotationError(outcome, 'ROTATION_NOT_ENABLED');
+    expect(sm.versions(arn).map((version) => version.versionId)).not.toContain(token);
     expect(api.keyOf(clientId)).toBe(key);
   });
 

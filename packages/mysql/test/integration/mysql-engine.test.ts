@@ -160,11 +160,57 @@ describe('passwords in statement text (mysql)', () => {
     expect(original.username).toBe(user.username);
   });
 
+  it('sends its own hash, never the password, when a MariaDB user changes its own password (single user)', async () => {
+    // Prepare: MariaDB's general log (and audit plugins, and the processlist) record statements as sent.
+    const { user, arn } = await context.userWithSecret('single-user');
+
+    // Act
+    expectSucceeded(await (await context.driver('single-user')).rotate(arn));
+
+    // Assess
+    const current = await context.current(arn);
+    const log = await target.server.serverLog();
+    expect(log).toContain(`SET PASSWORD = '${nativePasswordHash(current.password)}'`);
+    expect(log).not.toContain(current.password);
+    expect(log).not.toContain('PASSWORD(');
+    expect(await target.canLogin(current)).toBe(true);
+    expect(await target.canLogin(user)).toBe(false);
+  });
+
   it('computes the hash the server computes', async () => {
     const password = "ﬁancé Ⅻ q'uo\"te\\";
     const [rows] = await target.admin.query<mysql.RowDataPacket[]>('SELECT PASSWORD(?) AS hash', [password]);
 
     expect(nativePasswordHash(password)).toBe(rows[0]?.hash);
+  });
+});
+
+describe('host accounts of the alternate user (mysql)', () => {
+  let target: MysqlTarget;
+  let context: ContractContext;
+  beforeAll(async () => {
+    target = await startMysqlTarget();
+    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
+    await context.start();
+  });
+  afterAll(() => context.stop());
+
+  it('never drops a clone account at a host the original lacks that rotation cannot prove it made', async () => {
+    // Prepare: rotation made the clone at '%'; someone else has an account of that name at 'localhost'.
+    const { user, arn } = await context.userWithSecret('alternating-users');
+    const driver = await context.driver('alternating-users');
+    expectSucceeded(await driver.rotate(arn));
+    expectSucceeded(await driver.rotate(arn));
+    const theirs = { username: `${user.username}_clone`, password: testPassword() };
+    await target.admin.query('CREATE USER ?@? IDENTIFIED BY ?', [theirs.username, 'localhost', theirs.password]);
+
+    // Act: the clone's turn.
+    const rotation = await driver.rotate(arn);
+
+    // Assess: refused, and the other account is still there.
+    expectRotationError(rotation, 'ALTERNATE_USER_CONFLICT', 'username');
+    const [rows] = await target.admin.query<mysql.RowDataPacket[]>('SELECT Host AS host FROM mysql.user WHERE User = ?', [theirs.username]);
+    expect(rows.map((row) => row.host).sort()).toEqual(['%', 'localhost']);
   });
 });
 

@@ -9,6 +9,7 @@ import {
 import type mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { type ConnectionFactory, createMysqlAdapter } from '../../src/adapter.js';
+import { nativePasswordHash } from '../../src/password-statements.js';
 import type { MysqlConnection } from '../../src/sql-session.js';
 
 /** A fake server: which passwords log in, what VERSION() says, and every statement it was sent. */
@@ -16,6 +17,8 @@ interface FakeServer {
   version: string;
   sqlMode: string;
   currentUser: string;
+  /** What SHOW CREATE USER CURRENT_USER() answers. */
+  createUser: string;
   passwords: Set<string>;
   readonly statements: string[];
   readonly logins: mysql.ConnectionOptions[];
@@ -26,6 +29,7 @@ function fakeServer(overrides: Partial<FakeServer> = {}): FakeServer & { factory
     version: '8.0.35',
     sqlMode: 'STRICT_TRANS_TABLES',
     currentUser: 'app@%',
+    createUser: "CREATE USER `app`@`%` IDENTIFIED VIA ed25519 USING 'x'",
     passwords: new Set(['old-pw']),
     statements: [],
     logins: [],
@@ -40,6 +44,7 @@ function fakeServer(overrides: Partial<FakeServer> = {}): FakeServer & { factory
       async query(query: { sql: string }) {
         if (query.sql.startsWith('SELECT VERSION()')) return [[{ version: server.version, comment: '', sqlMode: server.sqlMode }], []];
         if (query.sql.startsWith('SELECT CURRENT_USER()')) return [[{ account: server.currentUser }], []];
+        if (query.sql.startsWith('SHOW CREATE USER')) return [[{ 'CREATE USER for app@%': server.createUser }], []];
         server.statements.push(query.sql);
         return [[], []];
       },
@@ -111,6 +116,16 @@ describe('single-user sessions (mysql)', () => {
     await session.changeOwnPassword({ currentPassword: 'old-pw', newPassword: "n'w" });
 
     expect(server.statements).toEqual(["SET SESSION sql_mode = 'STRICT_TRANS_TABLES,ANSI_QUOTES'", "SET PASSWORD = PASSWORD('n\\'w')"]);
+  });
+
+  it('sends its own mysql_native_password hash, not the password, when MariaDB says that is its plugin', async () => {
+    const server = fakeServer({ version: '10.11.6-MariaDB', createUser: "CREATE USER `app`@`%` IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567'" });
+    const adapter = adapterFor(server);
+    const session = await adapter.connect(secret(adapter), 'current');
+
+    await session.changeOwnPassword({ currentPassword: 'old-pw', newPassword: "n'w" });
+
+    expect(server.statements).toEqual([`SET PASSWORD = '${nativePasswordHash("n'w")}'`]);
   });
 
   it('fails the probe when the login matched another account, such as an anonymous one', async () => {

@@ -38,6 +38,7 @@ describe('own password statements', () => {
     const mysql56 = server('5.6.51');
 
     expect(sql(ownPasswordStatements(mariadb.facts, mariadb.caps, change, false))).toEqual([`SET PASSWORD = PASSWORD('n\\"ew;--')`]);
+    expect(sql(ownPasswordStatements(mariadb.facts, mariadb.caps, change, false, true))).toEqual([`SET PASSWORD = '${nativePasswordHash(change.newPassword)}'`]);
     expect(sql(ownPasswordStatements(mysql57.facts, mysql57.caps, change, false))).toEqual([`SET PASSWORD = 'n\\"ew;--'`]);
     expect(sql(ownPasswordStatements(mysql56.facts, mysql56.caps, change, false))).toEqual([`SET PASSWORD = PASSWORD('n\\"ew;--')`]);
   });

@@ -28,6 +28,7 @@ const postgresFixture: EngineFixture = {
   comparedFields: ['engine', 'host', 'port', 'dbname'],
   rdsManaged: { engine: 'postgres', kind: 'instance' },
   wireProtocol: 'postgres',
+  openUsers: true,
   maxUsernameLength: 63,
 };
 

@@ -69,7 +69,7 @@ describe('alternating-users rotation keeps PostgreSQL role details in sync (post
     expect((await snapshot(admin, clone)).attributes).toMatchObject({ rolcreatedb: false, rolconnlimit: 3 });
   });
 
-  it('marks the clone it creates with a role comment', async () => {
+  it('marks the clone it creates with a role comment naming the secret and the original', async () => {
     const { user, arn } = await context.userWithSecret('alternating-users');
 
     expectSucceeded(await (await context.driver('alternating-users')).rotate(arn));
@@ -78,7 +78,7 @@ describe('alternating-users rotation keeps PostgreSQL role details in sync (post
       "SELECT shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = $1",
       [`${user.username}_clone`],
     );
-    expect(rows[0]?.comment).toMatch(/^rotation-lambdas: alternate user of /);
+    expect(rows[0]?.comment).toBe(`rotation-lambdas:${JSON.stringify({ secret: arn, alternateOf: user.username })}`);
   });
 
   it('stores SCRAM verifiers and never sends a password in statement text', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeStatement, createCloneStatements, settingStatements, settingValueSql } from '../../src/role-sync.js';
+import { attributeStatement, createCloneStatements, parseRotationMarker, setPasswordStatement, settingStatements, settingValueSql } from '../../src/role-sync.js';
 
 const role = (overrides: Partial<Parameters<typeof attributeStatement>[1]> = {}) => ({
   oid: 1,
@@ -15,10 +15,25 @@ const role = (overrides: Partial<Parameters<typeof attributeStatement>[1]> = {})
 
 describe('role sync statements', () => {
   it('quotes hostile names and the marker as PostgreSQL identifiers and literals', () => {
-    const [create, comment] = createCloneStatements('x"; DROP ROLE a; --_clone', "o'brien", 'SCRAM-SHA-256$4096:c2FsdA==$a:b');
+    const arn = "arn:aws:secretsmanager:us-east-1:1:secret:o'x-AbCdEf";
+    const [create, comment] = createCloneStatements('x"; DROP ROLE a; --_clone', "o'brien", 'SCRAM-SHA-256$4096:c2FsdA==$a:b', arn);
 
     expect(create).toBe(`CREATE ROLE "x""; DROP ROLE a; --_clone" WITH LOGIN INHERIT PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a:b'`);
-    expect(comment).toBe(`COMMENT ON ROLE "x""; DROP ROLE a; --_clone" IS 'rotation-lambdas: alternate user of o''brien, created by rotation'`);
+    expect(comment).toBe(
+      `COMMENT ON ROLE "x""; DROP ROLE a; --_clone" IS 'rotation-lambdas:{"secret":"arn:aws:secretsmanager:us-east-1:1:secret:o''x-AbCdEf","alternateOf":"o''brien"}'`,
+    );
+  });
+
+  it('reads the marker back with its secret, and a marker from before markers named one as naming none', () => {
+    expect(parseRotationMarker('rotation-lambdas:{"secret":"arn:a","alternateOf":"app"}')).toEqual({ secretArn: 'arn:a', alternateOf: 'app' });
+    expect(parseRotationMarker('rotation-lambdas: alternate user of app, created by rotation')).toEqual({ secretArn: undefined, alternateOf: undefined });
+    expect(parseRotationMarker('a role comment')).toBeUndefined();
+    expect(parseRotationMarker(null)).toBeUndefined();
+  });
+
+  it('restores LOGIN only on the clone when setting a password', () => {
+    expect(setPasswordStatement('app', 'v', false)).toBe(`ALTER ROLE "app" WITH PASSWORD 'v'`);
+    expect(setPasswordStatement('app_clone', 'v', true)).toBe(`ALTER ROLE "app_clone" WITH LOGIN PASSWORD 'v'`);
   });
 
   it('emits one ALTER ROLE with only the attributes that differ', () => {

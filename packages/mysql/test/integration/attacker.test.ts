@@ -1,0 +1,4 @@
+import { describeAttackerContract } from '@rotation-lambdas/test-env/contract';
+import { mysqlFixture } from './mysql-fixture.js';
+
+describeAttackerContract(mysqlFixture);
