@@ -199,18 +199,15 @@ class RdsLookupError extends RotationError {
 
 /**
  * Thrown when the server is reachable but turns the login away for now: full (too many connections for the
- * server, the user or the role), starting up or shutting down, or an API that throttles.
+ * server, the user or the role), starting up or shutting down, or an API that throttles. Always transient.
  */
 class EngineBusyError extends EngineConnectionError {
   override readonly code = 'ENGINE_BUSY';
-}
 
-/**
- * Thrown when the server accepted the connection and closed or reset it before the login completed (a restart,
- * a proxy, or a MongoDB at its connection limit, which closes new connections without a word). The code stays
- * ENGINE_UNREACHABLE; the class tells a retry that the attempt failed before anything was sent as that user.
- */
-class EngineConnectionResetError extends EngineConnectionError {}
+  constructor(message: string, login: CredentialsRole | undefined, options: RotationErrorOptions = {}) {
+    super(message, login, { ...options, transient: true });
+  }
+}
 
 export {
   AlternateUserConflictError,
@@ -219,7 +216,6 @@ export {
   EngineAuthError,
   EngineBusyError,
   EngineConnectionError,
-  EngineConnectionResetError,
   EngineError,
   EngineOperationError,
   EngineTimeoutError,

@@ -36,7 +36,6 @@ export {
   EngineAuthError,
   EngineBusyError,
   EngineConnectionError,
-  EngineConnectionResetError,
   EngineError,
   EngineOperationError,
   EngineTimeoutError,

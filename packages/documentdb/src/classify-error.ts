@@ -3,7 +3,6 @@ import {
   EngineAuthError,
   EngineBusyError,
   EngineConnectionError,
-  EngineConnectionResetError,
   type EngineError,
   EngineOperationError,
   EngineTimeoutError,
@@ -115,7 +114,7 @@ function classifyConnectError(error: unknown, login: CredentialsRole, tlsStalled
     return new EngineBusyError(`The server turned the ${login} login away: overloaded`, login, options);
   }
   if (isResetBeforeLogin(error)) {
-    return new EngineConnectionResetError(`The server closed the connection before the ${login} login completed`, login, options);
+    return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }

@@ -3,7 +3,6 @@ import {
   EngineAuthError,
   EngineBusyError,
   EngineConnectionError,
-  EngineConnectionResetError,
   type EngineError,
   EngineOperationError,
   EngineTimeoutError,
@@ -94,7 +93,7 @@ function classifyConnectError(error: unknown, login: CredentialsRole, tlsHandsha
     return new EngineTimeoutError(`The server did not answer the ${login} login in time`, login, options);
   }
   if (isReset(error)) {
-    return new EngineConnectionResetError(`The server closed the connection before the ${login} login completed`, login, options);
+    return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }

@@ -3,7 +3,6 @@ import {
   EngineAuthError,
   EngineBusyError,
   EngineConnectionError,
-  EngineConnectionResetError,
   type EngineError,
   EngineOperationError,
   EngineTimeoutError,
@@ -74,7 +73,7 @@ function classifyConnectError(error: unknown, login: CredentialsRole): EngineErr
     return new EngineBusyError(`The server turned the ${login} login away: too many connections`, login, options);
   }
   if (RESET_CODES.has(code)) {
-    return new EngineConnectionResetError(`The server closed the connection before the ${login} login completed`, login, options);
+    return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }
