@@ -1,6 +1,6 @@
 import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { UNUSED_CODE } from './unused-code.js';
 
 /**
@@ -14,15 +14,13 @@ const HANDLER: BuildOptions = {
   entryNames: 'index',
   chunkNames: 'chunk-[hash]',
   outExtension: { '.js': '.mjs' },
-  plugins: [...UNUSED_CODE],
 };
 
-/**
- * Deletes the chunks `index.mjs` can never load, with their maps and notices: esbuild writes a chunk for every
- * `import()` it sees, also one in code it then drops (single-user never loads the RDS client).
- */
-async function removeUnreachableChunks(packageDir: string, entry: string, metafile: Metafile): Promise<void> {
-  const { outputs } = metafile;
+/** The chunk files of a handler bundle, beside `index.mjs`. */
+const CHUNK_FILE = /^chunk-[A-Z0-9]+\.mjs$/;
+
+/** The outputs `index.mjs` loads, directly or through other chunks, statically or on first use. */
+function reachableOutputs(outputs: Metafile['outputs'], entry: string): Set<string> {
   const start = Object.keys(outputs).find((file) => outputs[file]?.entryPoint === entry && file.endsWith('/index.mjs'));
   const reachable = new Set<string>();
   const queue = start === undefined ? [] : [start];
@@ -31,10 +29,31 @@ async function removeUnreachableChunks(packageDir: string, entry: string, metafi
     reachable.add(file);
     for (const imported of outputs[file]?.imports ?? []) if (!imported.external) queue.push(imported.path);
   }
-  for (const chunk of Object.keys(outputs).filter((file) => file.endsWith('.mjs') && !reachable.has(file))) {
-    const path = join(packageDir, chunk);
-    await Promise.all([path, `${path}.map`, `${path}.LEGAL.txt`].map((file) => rm(file, { force: true })));
-  }
+  return reachable;
+}
+
+/**
+ * Drops the chunks `index.mjs` can never load, with their maps and notices: esbuild writes a chunk for every
+ * `import()` it sees, also one in code it then drops (single-user never loads the RDS client). It also takes
+ * them out of the build's metafile, before the plugins after it (the SBOM) read what the bundle holds.
+ */
+function reachableChunksOnly(packageDir: string, entry: string): Plugin {
+  const prune = async (metafile: Metafile) => {
+    const reachable = reachableOutputs(metafile.outputs, entry);
+    const dropped = Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs') && !reachable.has(file));
+    for (const file of dropped.flatMap((chunk) => [chunk, `${chunk}.map`, `${chunk}.LEGAL.txt`])) {
+      delete metafile.outputs[file];
+      await rm(join(packageDir, file), { force: true });
+    }
+  };
+  return {
+    name: 'reachable-chunks-only',
+    setup(build) {
+      build.onEnd(async ({ metafile }) => {
+        if (metafile !== undefined) await prune(metafile);
+      });
+    },
+  };
 }
 
 /**
@@ -47,8 +66,16 @@ async function buildHandlerFiles(packageDir: string, entry: string, outDir: stri
   await mkdir(join(packageDir, 'dist'), { recursive: true });
   const staging = await mkdtemp(join(packageDir, 'dist', '.staging-'));
   try {
-    const { metafile } = await build({ ...options, ...HANDLER, absWorkingDir: packageDir, entryPoints: [entry], outdir: staging, metafile: true });
-    await removeUnreachableChunks(packageDir, entry.replace(/^\.\//, ''), metafile);
+    await build({
+      ...options,
+      ...HANDLER,
+      // The stand-ins resolve first, and the chunks are pruned first: the caller's plugins (the SBOM) see what is bundled.
+      plugins: [reachableChunksOnly(packageDir, entry.replace(/^\.\//, '')), ...UNUSED_CODE, ...(options.plugins ?? [])],
+      absWorkingDir: packageDir,
+      entryPoints: [entry],
+      outdir: staging,
+      metafile: true,
+    });
     await cp(staging, outDir, { recursive: true });
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -58,4 +85,4 @@ async function buildHandlerFiles(packageDir: string, entry: string, outDir: stri
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
-export { buildHandlerFiles };
+export { buildHandlerFiles, CHUNK_FILE };
