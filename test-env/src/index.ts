@@ -64,6 +64,5 @@ export { runBench } from './bench/run-bench.js';
 export type { BenchOptions, BenchResult } from './bench/run-bench.js';
 export { runScale } from './bench/scale.js';
 export type { ScaleOptions, ScaleResult } from './bench/scale.js';
-export { ensureLambdaNode, LAMBDA_NODE_VERSION, lambdaNodeFlags } from './lambda-node.js';
 export { createTestCertificates } from './tls-certificates.js';
 export type { TestCertificates } from './tls-certificates.js';

@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 /** A message from the parent. */
 type HostRequest = { readonly type: 'invoke'; readonly id: number; readonly event: unknown } | { readonly type: 'report' };
 
-/** How long a step may run, as the SAR templates' function timeout (30 s) gives it. */
-const FUNCTION_TIMEOUT_MS = 30_000;
+/** How long a step may run: the function timeout Lambda's environment names (the templates' default is 30 s). */
+const FUNCTION_TIMEOUT_MS = Number(process.env.AWS_LAMBDA_FUNCTION_TIMEOUT ?? 30) * 1000;
 
 function send(message: unknown): void {
   process.send?.(message);

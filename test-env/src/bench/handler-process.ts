@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HandlerEnvironment, RotationLambda } from '../handler-loader.js';
+import { lambdaEnvironment } from '../lambda-runtime/lambda-sandbox.js';
 
 /** What the child measured while importing the handler (Lambda's init phase). */
 interface HandlerInit {
@@ -25,10 +26,12 @@ interface HandlerProcessOptions {
   readonly indexFile: string;
   /** The Node binary (default: the one running test-env). */
   readonly node?: string;
-  /** Node flags, e.g. lambdaNodeFlags() for Lambda's 128 MB settings. */
+  /** Node flags, e.g. lambdaNodeOptions(128), Lambda's 128 MB settings. */
   readonly nodeFlags?: readonly string[];
-  /** Variables on top of the Lambda-like defaults; undefined removes one. */
+  /** The function's own variables (Lambda's cannot be overridden); undefined leaves one out. */
   readonly env?: HandlerEnvironment;
+  /** The function timeout each invocation's context counts down from (default 30 s, the templates'). */
+  readonly timeoutSeconds?: number;
 }
 
 /** A handler running in its own process, as in a Lambda container; `invoke` is a RotationLambda. */
@@ -46,27 +49,6 @@ type HostMessage =
 
 const HOST_SCRIPT = fileURLToPath(new URL('./handler-host.js', import.meta.url));
 
-/** The variables Lambda sets for a 128 MB nodejs22.x function (credentials and region as test-env's). */
-function lambdaEnvironment(indexFile: string, extra: HandlerEnvironment): Record<string, string> {
-  const env: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'bench',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'bench',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-    AWS_LAMBDA_FUNCTION_NAME: 'rotation',
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
-    LAMBDA_TASK_ROOT: dirname(indexFile),
-    _HANDLER: 'index.handler',
-    ...extra,
-  };
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-}
-
 function failure(error: Record<string, unknown> | undefined): Error {
   const code = typeof error?.code === 'string' ? error.code : undefined;
   const failed = new Error(`handler failed${code === undefined ? '' : ` with ${code}`}`);
@@ -83,7 +65,17 @@ async function startHandlerProcess(options: HandlerProcessOptions): Promise<Hand
   const child: ChildProcess = fork(HOST_SCRIPT, [options.indexFile], {
     ...(options.node === undefined ? {} : { execPath: options.node }),
     execArgv: [...(options.nodeFlags ?? [])],
-    env: lambdaEnvironment(options.indexFile, options.env ?? {}),
+    // The variables Lambda sets for a 128 MB nodejs22.x function, with the function's own (the local endpoints).
+    env: lambdaEnvironment(
+      {
+        nodeMajor: 22,
+        env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+        ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: options.timeoutSeconds }),
+      },
+      dirname(options.indexFile),
+      dirname(HOST_SCRIPT),
+      'rotation',
+    ),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

@@ -9,13 +9,14 @@ import { runScale, type ScaleResult } from '../bench/scale.js';
 import type { Strategy } from '../contract/engine-fixture.js';
 import { selectedEngines } from '../engine-targets.js';
 import { findHandlerZips, repositoryRoot } from '../handler-zips.js';
-import { ensureLambdaNode, lambdaNodeFlags } from '../lambda-node.js';
+import { lambdaNodeOptions } from '../lambda-runtime/lambda-node-flags.js';
+import { ensureLambdaNodeRuntimes } from '../lambda-runtime/lambda-node-runtimes.js';
 import { startLocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
 
 const HELP = `bench [options]   (ENGINES=postgres,mysql,documentdb,elasticache selects engines)
 Footprint: zip size, cold import (and AWS's Python template's), peak RSS over warm rotations, calls, connections.
   --cold-starts N        cold starts per zip (11)         --rotations N   warm rotations in one process (100)
-  --node PATH            Node binary (default: Node 22 from the npm registry, cached)
+  --node PATH            Node binary (default: the nodejs22.x build test-env installs from the npm registry)
   --memory MB            Lambda memory size whose V8 flags the footprint uses (128; 0 = none)
   --no-python            skip the comparison with AWS's Python templates
   --root DIR             measure the zips built in another checkout
@@ -52,10 +53,10 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const progress = (line: string) => console.error(`… ${line}`);
-const node = values.node ?? (await ensureLambdaNode());
+const node = values.node ?? (await ensureLambdaNodeRuntimes()).node(22);
 const handlerNode = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 const memoryMb = Number(values.memory);
-const nodeFlags = memoryMb > 0 ? lambdaNodeFlags(memoryMb) : [];
+const nodeFlags = memoryMb > 0 ? lambdaNodeOptions(memoryMb) : [];
 const report: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, handlerNode, targets: TARGETS };
 
 async function footprint(): Promise<BenchResult[]> {

@@ -2,15 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { formatFailures, missedTargets } from '../../src/bench/bench-table.js';
 import type { BenchResult } from '../../src/bench/run-bench.js';
 import { maximum, median, percentile } from '../../src/bench/statistics.js';
-import { lambdaNodeFlags } from '../../src/lambda-node.js';
 
 describe('benchmark helpers', () => {
-  it("gives the V8 flags Lambda's Node bootstrap sets for a memory size", () => {
-    expect(lambdaNodeFlags()).toEqual(['--expose-gc', '--max-http-header-size=81920', '--max-semi-space-size=6', '--max-old-space-size=116']);
-    expect(lambdaNodeFlags(1024)).toContain('--max-old-space-size=922');
-    expect(lambdaNodeFlags(1024)).toContain('--max-semi-space-size=51');
-  });
-
   it('takes medians, nearest-rank percentiles and maxima, NaN for no values', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);

@@ -1,4 +1,4 @@
-import { type BenchResult, lambdaNodeFlags, runBench, runScale, startLocalSecretsManager } from '@rotation-lambdas/test-env';
+import { type BenchResult, lambdaNodeOptions, runBench, runScale, startLocalSecretsManager } from '@rotation-lambdas/test-env';
 import { describe, expect, it } from 'vitest';
 import { elastiCacheFixture } from './elasticache-fixture.js';
 
@@ -14,7 +14,8 @@ describe('benchmark harness (elasticache)', () => {
       maxConnections,
       handlerProcesses: 2,
       sm,
-      handler: { indexFile: elastiCacheFixture.bundles['single-user'], env: { SECRETS_MANAGER_ENDPOINT: sm.endpoint } },
+      // A short function timeout: core retries a busy server until the step's deadline.
+      handler: { indexFile: elastiCacheFixture.bundles['single-user'], env: { SECRETS_MANAGER_ENDPOINT: sm.endpoint }, timeoutSeconds: 3 },
     });
   }
 
@@ -28,7 +29,8 @@ describe('benchmark harness (elasticache)', () => {
   });
 
   it('counts logins a full server turns away as setSecret ENGINE_BUSY, with the rotations left for the retry', async () => {
-    // Prepare: maxclients 1 while the harness holds its own connections, so the server has no room at all.
+    // Prepare: maxclients 1 while the harness holds its own connections, so the server has no room at all:
+    // core retries each login until the step's 3 s run out, then the step fails with the busy code.
     const result = await scale(6, 1);
 
     // Assess: each rotation stops at setSecret's first login, as the service would see it, and nothing stays open.
@@ -37,7 +39,7 @@ describe('benchmark harness (elasticache)', () => {
   });
 
   it('measures zip size, import, peak memory, calls and connections of each built zip', async () => {
-    const results: BenchResult[] = await runBench({ engines: ['elasticache'], coldStarts: 2, rotations: 3, nodeFlags: lambdaNodeFlags(), progress: () => undefined });
+    const results: BenchResult[] = await runBench({ engines: ['elasticache'], coldStarts: 2, rotations: 3, nodeFlags: lambdaNodeOptions(128), progress: () => undefined });
 
     expect(results.map((result) => result.handler)).toEqual(['elasticache-single-user', 'elasticache-alternating-users']);
     for (const result of results) {
