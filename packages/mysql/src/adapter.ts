@@ -23,7 +23,7 @@ import {
   UsernameTooLongError,
 } from '@rotation-lambdas/core';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { holdsPassword, requiresPassword, userMarker } from './account-ownership.js';
 import { classifyConnectError, operationError } from './classify-error.js';
 import { OriginalMissingError, planAlternateUser, ROTATION_MARKER } from './clone-plan.js';
@@ -235,7 +235,9 @@ class MysqlAdminSession implements AdminSession {
  */
 function createMysqlAdapter(options: MysqlAdapterOptions): EngineAdapter<DatabaseSecret> {
   const { config } = options;
-  const createConnection: ConnectionFactory = options.createConnection ?? ((connectionOptions) => mysql.createConnection(connectionOptions));
+  // The driver is loaded on the first login: createSecret and finishSecret never open a connection.
+  const createConnection: ConnectionFactory =
+    options.createConnection ?? (async (connectionOptions) => (await import('mysql2/promise')).createConnection(connectionOptions));
   const dualPassword = readEnvBoolean(config.env, 'DUAL_PASSWORD', false);
   let trust: { ca?: string[] } | undefined;
 
