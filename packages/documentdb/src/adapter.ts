@@ -178,9 +178,10 @@ class DocumentDbAdminSession implements AdminSession {
  */
 function createDocumentDbAdapter(options: DocumentDbAdapterOptions): EngineAdapter<DocumentDbSecret> {
   const { config } = options;
-  // The driver is loaded on the first login: createSecret and finishSecret never open a connection.
+  // The driver is loaded on the first login: createSecret and finishSecret never open a connection. A CommonJS
+  // module's exports are the import's `default`, in Node and in the bundle alike.
   const createClient: ClientFactory =
-    options.createClient ?? (async (uri, clientOptions) => new (await import('mongodb')).MongoClient(uri, clientOptions));
+    options.createClient ?? (async (uri, clientOptions) => new (await import('mongodb')).default.MongoClient(uri, clientOptions));
   let ca: { value: readonly string[] | undefined } | undefined;
 
   function open(secret: DocumentDbSecret, authSource: string, login: CredentialsRole): Promise<MongoClientLike> {

@@ -32,8 +32,11 @@ interface RedisLink {
   close(): void;
 }
 
-/** The real ioredis client; the driver is loaded on the first login (createSecret and finishSecret open none). */
-const createRedisClient: RedisClientFactory = async (options) => new (await import('ioredis')).Redis(options);
+/**
+ * The real ioredis client; the driver is loaded on the first login (createSecret and finishSecret open none). A
+ * CommonJS module's exports are the import's `default`, in Node and in the bundle alike.
+ */
+const createRedisClient: RedisClientFactory = async (options) => new (await import('ioredis')).default.Redis(options);
 
 /** Closes every link (closing never throws). */
 function closeLinks(links: readonly RedisLink[]): void {

@@ -235,9 +235,10 @@ class MysqlAdminSession implements AdminSession {
  */
 function createMysqlAdapter(options: MysqlAdapterOptions): EngineAdapter<DatabaseSecret> {
   const { config } = options;
-  // The driver is loaded on the first login: createSecret and finishSecret never open a connection.
+  // The driver is loaded on the first login: createSecret and finishSecret never open a connection. A CommonJS
+  // module's exports are the import's `default`, in Node and in the bundle alike.
   const createConnection: ConnectionFactory =
-    options.createConnection ?? (async (connectionOptions) => (await import('mysql2/promise')).createConnection(connectionOptions));
+    options.createConnection ?? (async (connectionOptions) => (await import('mysql2/promise')).default.createConnection(connectionOptions));
   const dualPassword = readEnvBoolean(config.env, 'DUAL_PASSWORD', false);
   let trust: { ca?: string[] } | undefined;
 
