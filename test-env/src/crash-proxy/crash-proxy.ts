@@ -19,7 +19,10 @@ interface CrashProxy extends AsyncDisposable {
   interruptAt(index: number | undefined): void;
   /** From command `index` on, holds every answer of that connection back (a statement that never returns). */
   stallAt(index: number | undefined): void;
-  /** While true, new connections are closed as soon as they open (the server is down). */
+  /**
+   * While true, the proxy stops listening, so new connections are refused (ECONNREFUSED) as by a server that is
+   * down; open ones stay. A server that takes connections and drops them is another fault: a reset before login.
+   */
   refuseConnections(refuse: boolean): void;
   /** Whether the armed crash happened. */
   crashed(): boolean;
@@ -106,8 +109,15 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
       const stop = () =>
         new Promise<void>((done) => {
           for (const socket of sockets) socket.destroy();
-          server.close(() => done());
+          if (server.listening) server.close(() => done());
+          else done();
         });
+      const refuse = (on: boolean) => {
+        refusing = on;
+        // Listening again on the same port is immediate (SO_REUSEADDR), and before any client that asks next.
+        if (on && server.listening) server.close();
+        else if (!on && !server.listening) server.listen(port, '127.0.0.1');
+      };
       resolve({
         host: '127.0.0.1',
         port,
@@ -126,9 +136,7 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
         stallAt: (index) => {
           stallIndex = index;
         },
-        refuseConnections: (refuse) => {
-          refusing = refuse;
-        },
+        refuseConnections: refuse,
         crashed: () => didCrash,
         reset: () => {
           seen.length = 0;
@@ -136,7 +144,7 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
           crashAt = undefined;
           interruptIndex = undefined;
           stallIndex = undefined;
-          refusing = false;
+          refuse(false);
           didCrash = false;
           peak = clients.size;
         },
