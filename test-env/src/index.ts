@@ -66,5 +66,9 @@ export type {
 export { defaultServer, SERVER_MATRIX, SERVER_VERSIONS, serverSpec, serverUrl } from './server-versions.js';
 export type { MatrixEngine, ServerId, ServerProduct, ServerSpec } from './server-versions.js';
 export type { TargetOptions } from './fixtures/target-options.js';
+export { runBench } from './bench/run-bench.js';
+export type { BenchOptions, BenchResult } from './bench/run-bench.js';
+export { runScale } from './bench/scale.js';
+export type { ScaleOptions, ScaleResult } from './bench/scale.js';
 export { createTestCertificates } from './tls-certificates.js';
 export type { TestCertificates } from './tls-certificates.js';

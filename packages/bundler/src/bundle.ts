@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { buildHandlerFiles, CHUNK_FILE } from './handler-build.js';
 import { packageVersion, VERSION_GLOBAL, type VersionInfo } from './release-version.js';
 import { readSbom, sbomPlugin } from './sbom.js';
 import { renderNotices } from './third-party-notices.js';
@@ -57,16 +58,19 @@ function releaseOptions(version: string, sbomFile: string): BuildOptions {
 
 /**
  * Writes the bundle's notices (from the SBOM the build wrote) and its version.json beside the code, then
- * the zip: `index.mjs`, `THIRD-PARTY-NOTICES.txt` and `version.json`. The SBOM and the source map stay out.
+ * the zip: `index.mjs` and the chunks it loads, `THIRD-PARTY-NOTICES.txt` and `version.json`. The SBOM and
+ * the source maps stay out.
  */
 async function writeHandlerZip(directory: string, zipFile: string, info: VersionInfo): Promise<void> {
   const notices = renderNotices(await readSbom(join(directory, SBOM_FILE)), `rotation-lambdas ${info.name} ${info.version}`);
   const version = `${JSON.stringify(info, null, 2)}\n`;
   await writeFile(join(directory, NOTICES_FILE), notices);
   await writeFile(join(directory, VERSION_FILE), version);
+  const chunks = (await readdir(directory)).filter((file) => CHUNK_FILE.test(file));
   await writeZip(
     [
       { name: 'index.mjs', data: await readFile(join(directory, 'index.mjs')) },
+      ...(await Promise.all(chunks.map(async (chunk) => ({ name: chunk, data: await readFile(join(directory, chunk)) })))),
       { name: NOTICES_FILE, data: Buffer.from(notices) },
       { name: VERSION_FILE, data: Buffer.from(version) },
     ],
@@ -95,10 +99,7 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry, options:
   const version = await packageVersion(packageDir);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  await build({
-    absWorkingDir: packageDir,
-    entryPoints: [handler.entry],
-    outfile: join(outDir, 'index.mjs'),
+  const bundleBytes = await buildHandlerFiles(packageDir, handler.entry, outDir, {
     ...SHARED,
     ...releaseOptions(version, SBOM_FILE),
     // The map stays beside the zip, not in it: with it mysql2 or mongodb alone would exceed the 600 KB budget.
@@ -109,12 +110,7 @@ async function bundleHandler(packageDir: string, handler: HandlerEntry, options:
   });
   const zipFile = join(distDir, `${name}.zip`);
   await writeHandlerZip(outDir, zipFile, { name, version, engine: handler.engine, strategy, handler: HANDLER_ENTRY });
-  return {
-    name,
-    zipFile,
-    zipBytes: (await stat(zipFile)).size,
-    bundleBytes: (await stat(join(outDir, 'index.mjs'))).size,
-  };
+  return { name, zipFile, zipBytes: (await stat(zipFile)).size, bundleBytes };
 }
 
 /**

@@ -146,7 +146,7 @@ class EngineAuthError extends EngineError {
 
 /** Thrown when the server cannot be reached in time (DNS, refused, reset, timeout). */
 class EngineConnectionError extends EngineError {
-  override readonly code = 'ENGINE_UNREACHABLE';
+  override readonly code: string = 'ENGINE_UNREACHABLE';
 }
 
 /** Thrown when TLS cannot be established or verified (untrusted CA, wrong hostname, server without TLS). */
@@ -197,11 +197,24 @@ class RdsLookupError extends RotationError {
   override readonly code = 'RDS_LOOKUP';
 }
 
+/**
+ * Thrown when the server is reachable but turns the login away for now: full (too many connections for the
+ * server, the user or the role), starting up or shutting down, or an API that throttles. Always transient.
+ */
+class EngineBusyError extends EngineConnectionError {
+  override readonly code = 'ENGINE_BUSY';
+
+  constructor(message: string, login: CredentialsRole | undefined, options: RotationErrorOptions = {}) {
+    super(message, login, { ...options, transient: true });
+  }
+}
+
 export {
   AlternateUserConflictError,
   ConfigurationError,
   DeadlineExceededError,
   EngineAuthError,
+  EngineBusyError,
   EngineConnectionError,
   EngineError,
   EngineOperationError,

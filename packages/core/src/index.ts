@@ -34,6 +34,7 @@ export {
   ConfigurationError,
   DeadlineExceededError,
   EngineAuthError,
+  EngineBusyError,
   EngineConnectionError,
   EngineError,
   EngineOperationError,

@@ -1,6 +1,7 @@
 import type { DBCluster, DBInstance, RDSClient } from '@aws-sdk/client-rds';
 import { currentDeadline } from './deadline.js';
 import { DeadlineExceededError, RdsLookupError } from './errors.js';
+import type * as RdsSdk from './rds-client.js';
 import { normalizeHost } from './secret-fields.js';
 
 /** What core asks of the RDS control plane; the default is the SDK client, loaded only when first needed. */
@@ -32,7 +33,7 @@ function isClusterEndpoint(host: string): boolean {
  */
 class SdkRdsLookups implements RdsLookups {
   readonly #endpoint: string | undefined;
-  #client: Promise<{ client: RDSClient; sdk: typeof import('@aws-sdk/client-rds') }> | undefined;
+  #client: Promise<{ client: RDSClient; sdk: typeof RdsSdk }> | undefined;
 
   constructor(endpoint: string | undefined) {
     this.#endpoint = endpoint;
@@ -60,8 +61,8 @@ class SdkRdsLookups implements RdsLookups {
     }
   }
 
-  #load(): Promise<{ client: RDSClient; sdk: typeof import('@aws-sdk/client-rds') }> {
-    this.#client ??= import('@aws-sdk/client-rds').then((sdk) => ({
+  #load(): Promise<{ client: RDSClient; sdk: typeof RdsSdk }> {
+    this.#client ??= import('./rds-client.js').then((sdk) => ({
       sdk,
       client: new sdk.RDSClient({
         ...(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),

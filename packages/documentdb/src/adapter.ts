@@ -13,7 +13,7 @@ import {
   type UserSession,
   type UserState,
 } from '@rotation-lambdas/core';
-import { type Document, MongoClient } from 'mongodb';
+import type { Document } from 'mongodb';
 import { operationError } from './classify-error.js';
 import { clientSpec } from './client-options.js';
 import { type DocumentDbSecret, parseDocumentDbSecret } from './documentdb-secret.js';
@@ -178,7 +178,10 @@ class DocumentDbAdminSession implements AdminSession {
  */
 function createDocumentDbAdapter(options: DocumentDbAdapterOptions): EngineAdapter<DocumentDbSecret> {
   const { config } = options;
-  const createClient: ClientFactory = options.createClient ?? ((uri, clientOptions) => new MongoClient(uri, clientOptions));
+  // The driver is loaded on the first login: createSecret and finishSecret never open a connection. A CommonJS
+  // module's exports are the import's `default`, in Node and in the bundle alike.
+  const createClient: ClientFactory =
+    options.createClient ?? (async (uri, clientOptions) => new (await import('mongodb')).default.MongoClient(uri, clientOptions));
   let ca: { value: readonly string[] | undefined } | undefined;
 
   function open(secret: DocumentDbSecret, authSource: string, login: CredentialsRole): Promise<MongoClientLike> {

@@ -1,6 +1,7 @@
 import {
   type CredentialsRole,
   EngineAuthError,
+  EngineBusyError,
   EngineConnectionError,
   type EngineError,
   EngineOperationError,
@@ -37,6 +38,33 @@ function errorChain(error: unknown, depth = 0): unknown[] {
 
 function field(error: unknown, name: 'code' | 'message' | 'name'): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+function hasLabel(entry: unknown, label: string): boolean {
+  const labels = (entry as { errorLabels?: unknown } | undefined)?.errorLabels;
+  return Array.isArray(labels) && labels.includes(label);
+}
+
+/**
+ * Whether the server itself answered that it is overloaded: MongoDB's admission control labels such replies
+ * SystemOverloadedError. (The driver also puts that label on its own network errors; those are not answers.)
+ */
+function isServerOverloaded(error: unknown): boolean {
+  return errorChain(error).some((entry) => field(entry, 'name') === 'MongoServerError' && hasLabel(entry, 'SystemOverloadedError'));
+}
+
+/** Socket codes of a connection the server closed or reset under us. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
+ * Whether the server accepted the connection and closed it before the login completed: a reset socket, or the
+ * driver's network error (not a timeout) during the initial handshake. A MongoDB at maxIncomingConnections
+ * does exactly this, without a reply; so does a restart.
+ */
+function isResetBeforeLogin(error: unknown): boolean {
+  return errorChain(error).some(
+    (entry) => RESET_CODES.has(String(field(entry, 'code'))) || (field(entry, 'name') === 'MongoNetworkError' && hasLabel(entry, 'HandshakeError')),
+  );
 }
 
 /** Whether the failure is a TLS one: a Node TLS code or a handshake the server broke off. */
@@ -82,6 +110,12 @@ function classifyConnectError(error: unknown, login: CredentialsRole, tlsStalled
   if (isAuthFailure(error)) {
     return new EngineAuthError(`The server refused the ${login} credentials`, login, options);
   }
+  if (isServerOverloaded(error)) {
+    return new EngineBusyError(`The server turned the ${login} login away: overloaded`, login, options);
+  }
+  if (isResetBeforeLogin(error)) {
+    return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
+  }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }
 
@@ -108,6 +142,7 @@ function operationError(operation: string, login: CredentialsRole, error: unknow
   if (/Timeout/.test(name) || (name === 'MongoServerError' && field(error, 'code') === SERVER_TIMEOUT_CODE)) {
     return new EngineTimeoutError(`DocumentDB ${operation} timed out`, login, options);
   }
+  if (isServerOverloaded(error)) return new EngineBusyError(`DocumentDB ${operation} refused: the server is overloaded`, login, options);
   if (CONNECTION_LOST.has(name)) {
     return new EngineConnectionError(`Connection lost during the DocumentDB ${operation}`, login, options);
   }

@@ -7,8 +7,8 @@ import type { ClientSpec } from './client-options.js';
 /** The part of a MongoClient the adapter uses. */
 type MongoClientLike = Pick<MongoClient, 'connect' | 'close' | 'db' | 'on' | 'off'>;
 
-/** The MongoClient constructor, injectable so unit tests can pass a fake. */
-type ClientFactory = (uri: string, options: MongoClientOptions) => MongoClientLike;
+/** The MongoClient constructor, injectable so unit tests can pass a fake; it may load the driver first. */
+type ClientFactory = (uri: string, options: MongoClientOptions) => MongoClientLike | Promise<MongoClientLike>;
 
 /** How long the TCP-only probe after a stalled TLS handshake may take. */
 const TCP_PROBE_TIMEOUT_MS = 2_000;
@@ -44,7 +44,7 @@ async function openClient(
   endpoint: { host: string; port: number; tls: boolean },
   login: CredentialsRole,
 ): Promise<MongoClientLike> {
-  const client = createClient(spec.uri, spec.options);
+  const client = await createClient(spec.uri, spec.options);
   let onFailed: ((event: ServerHeartbeatFailedEvent) => void) | undefined;
   const monitorFailed = new Promise<never>((_, reject) => {
     onFailed = (event) => reject(event.failure);

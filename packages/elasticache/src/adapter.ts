@@ -1,4 +1,3 @@
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import {
   type AdminSession,
   type CredentialsRole,
@@ -11,7 +10,7 @@ import {
 } from '@rotation-lambdas/core';
 import { AclAdminSession, AclUserSession } from './acl-sessions.js';
 import { ENGINE } from './classify-error.js';
-import { type Clock, type ControlPlaneClient, REAL_CLOCK, UserDirectory } from './control-plane.js';
+import type { Clock, ControlPlaneClient, UserDirectory } from './control-plane.js';
 import { ElastiCacheAdminSession, ElastiCacheUserSession, type LoginProbe } from './elasticache-sessions.js';
 import { closeLinks, createRedisClient, openRedisLink, type RedisClientFactory, type RedisLink } from './redis-connection.js';
 import { allNodes, nodeKey, parseRedisSecret, type RedisNode, type RedisSecret, redisResource } from './redis-secret.js';
@@ -32,7 +31,7 @@ interface ElastiCacheAdapterOptions {
   readonly config: Pick<RotationConfig, 'connectTimeoutMs' | 'statementTimeoutMs' | 'env'>;
   readonly createRedisClient?: RedisClientFactory;
   /** Builds the control-plane client for a region (the real SDK client by default). */
-  readonly createControlPlane?: (region: string, endpoint: string | undefined) => ControlPlaneClient;
+  readonly createControlPlane?: (region: string, endpoint: string | undefined) => ControlPlaneClient | Promise<ControlPlaneClient>;
   readonly clock?: Clock;
 }
 
@@ -45,17 +44,10 @@ function createElastiCacheAdapter(options: ElastiCacheAdapterOptions): EngineAda
   const { config } = options;
   const settings = readElastiCacheSettings(config.env);
   const createClient = options.createRedisClient ?? createRedisClient;
-  const clock = options.clock ?? REAL_CLOCK;
   const createControlPlane =
     options.createControlPlane ??
-    ((region, endpoint) =>
-      new ElastiCacheClient({
-        region,
-        maxAttempts: 3,
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 },
-        ...(endpoint === undefined ? {} : { endpoint }),
-      }));
-  const controlPlanes = new Map<string, ControlPlaneClient>();
+    (async (region: string, endpoint: string | undefined) => (await import('./control-plane.js')).createControlPlaneClient(region, endpoint));
+  const controlPlanes = new Map<string, Promise<ControlPlaneClient>>();
   let ca: { value: string[] | undefined } | undefined;
 
   function trust(): string[] | undefined {
@@ -63,13 +55,18 @@ function createElastiCacheAdapter(options: ElastiCacheAdapterOptions): EngineAda
     return ca.value;
   }
 
-  function directory(region: string, login: CredentialsRole): UserDirectory {
+  /**
+   * The users API of `region`. The control plane and its SDK client are imported on first use: only secrets
+   * with `user_arn` need them, and self-managed Redis never pays for loading them.
+   */
+  async function directory(region: string, login: CredentialsRole): Promise<UserDirectory> {
     let client = controlPlanes.get(region);
     if (client === undefined) {
-      client = createControlPlane(region, settings.endpoint);
+      client = Promise.resolve(createControlPlane(region, settings.endpoint));
       controlPlanes.set(region, client);
     }
-    return new UserDirectory(client, settings.waits, login, clock);
+    const [{ UserDirectory }, resolved] = await Promise.all([import('./control-plane.js'), client]);
+    return new UserDirectory(resolved, settings.waits, login, options.clock);
   }
 
   function link(node: RedisNode, ssl: boolean, username: string, password: string, role: CredentialsRole): Promise<RedisLink> {
@@ -103,11 +100,14 @@ function createElastiCacheAdapter(options: ElastiCacheAdapterOptions): EngineAda
 
   async function connect(secret: RedisSecret, login: CredentialsRole): Promise<UserSession> {
     // ElastiCache exposes the cluster behind its endpoint; self-managed ACLs live on each node.
-    const nodes = secret.userArn === undefined ? allNodes(secret) : [{ host: secret.host, port: secret.port }];
-    const links = await linksTo(nodes, secret.ssl, secret.username, secret.password, login);
+    if (secret.userArn === undefined) {
+      return new AclUserSession(await linksTo(allNodes(secret), secret.ssl, secret.username, secret.password, login), secret.username, login);
+    }
+    // The directory first: nothing is open yet if loading it fails.
+    const users = await directory(secret.userArn.region, login);
+    const links = await linksTo([{ host: secret.host, port: secret.port }], secret.ssl, secret.username, secret.password, login);
     const cache = { host: secret.host, port: secret.port };
-    if (secret.userArn === undefined) return new AclUserSession(links, secret.username, login);
-    return new ElastiCacheUserSession(links, directory(secret.userArn.region, login), secret.userArn, secret.username, login, probeFor(secret), cache);
+    return new ElastiCacheUserSession(links, users, secret.userArn, secret.username, login, probeFor(secret), cache);
   }
 
   async function connectAdmin(master: RedisSecret, target: RedisSecret): Promise<AdminSession> {
@@ -120,7 +120,7 @@ function createElastiCacheAdapter(options: ElastiCacheAdapterOptions): EngineAda
     // ACL commands are disabled on ElastiCache: the master login only proves the master secret is a working
     // credential of this cluster; the changes themselves go through the API with the function's IAM role.
     closeLinks(await linksTo([{ host: master.host, port: master.port }], master.ssl, master.username, master.password, 'master'));
-    return new ElastiCacheAdminSession(directory(target.userArn.region, 'master'), target.userArn, probeFor(target), {
+    return new ElastiCacheAdminSession(await directory(target.userArn.region, 'master'), target.userArn, probeFor(target), {
       host: target.host,
       port: target.port,
     });

@@ -1,6 +1,7 @@
 import {
   type CredentialsRole,
   EngineAuthError,
+  EngineBusyError,
   EngineConnectionError,
   type EngineError,
   EngineOperationError,
@@ -16,6 +17,15 @@ const ENGINE = 'elasticache';
 
 /** Replies with which Redis refuses credentials: wrong password or unknown/disabled user, or no AUTH at all. */
 const AUTH_REPLIES = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR AUTH <password> called without any password)/;
+
+/**
+ * Replies of a server that takes no more work for now: at maxclients (sent to the new connection, which the
+ * server then closes), loading its dataset after a start, or blocked by a long script.
+ */
+const BUSY_REPLIES = /^(ERR max number of clients reached|LOADING |BUSY )/;
+
+/** How ioredis reports the server closing or resetting the socket before the login finished. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * A copy of a driver error with only its name, message and code. ioredis attaches the failed command's
@@ -49,6 +59,16 @@ function isPermissionRefusal(error: unknown): boolean {
   return errorMessage(error).startsWith('NOPERM');
 }
 
+/** Whether a Redis reply error says the server is full or not ready for commands. */
+function isBusyReply(error: unknown): boolean {
+  return BUSY_REPLIES.test(errorMessage(error));
+}
+
+/** Whether the connection was closed or reset under the login (the server's close reads "Connection is closed."). */
+function isReset(error: unknown): boolean {
+  return RESET_CODES.has(errorCode(error)) || errorMessage(error) === 'Connection is closed.';
+}
+
 /** Whether a connect failure is TLS's own (certificate, host name, protocol), as opposed to the network's. */
 function isTlsFailure(error: unknown): boolean {
   return isNodeTlsError(error) || /\b(SSL|TLS)\b|certificate|wrong version number/i.test(errorMessage(error));
@@ -66,8 +86,14 @@ function classifyConnectError(error: unknown, login: CredentialsRole, tlsHandsha
   if (isAuthRefusal(error)) {
     return new EngineAuthError(`The server refused the ${login} credentials`, login, options);
   }
+  if (isBusyReply(error)) {
+    return new EngineBusyError(`The server turned the ${login} login away: too many clients, or loading`, login, options);
+  }
   if (isCommandTimeout(error)) {
     return new EngineTimeoutError(`The server did not answer the ${login} login in time`, login, options);
+  }
+  if (isReset(error)) {
+    return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }
@@ -83,6 +109,7 @@ function operationError(operation: string, login: CredentialsRole, error: unknow
   if (!isReply(error)) {
     return new EngineConnectionError(`Connection lost during the Redis ${operation}`, login, options);
   }
+  if (isBusyReply(error)) return new EngineBusyError(`Redis ${operation} refused: the server is loading or busy`, login, options);
   const hint = isPermissionRefusal(error) ? ' (NOPERM: the user may not run this command)' : '';
   return new EngineOperationError(`Redis ${operation} failed${hint}`, login, options);
 }

@@ -6,7 +6,7 @@ import {
   DescribeServerlessCachesCommand,
   DescribeUserGroupsCommand,
   DescribeUsersCommand,
-  type ElastiCacheClient,
+  ElastiCacheClient,
   type Endpoint,
   ListTagsForResourceCommand,
   ModifyUserCommand,
@@ -19,6 +19,7 @@ import {
   type CredentialsRole,
   currentDeadline,
   DeadlineExceededError,
+  EngineBusyError,
   EngineConnectionError,
   EngineOperationError,
   normalizeHost,
@@ -28,6 +29,16 @@ import { driverCause, ENGINE } from './classify-error.js';
 
 /** The slice of the SDK client rotation uses; injectable so unit tests can pass a fake. */
 type ControlPlaneClient = Pick<ElastiCacheClient, 'send'>;
+
+/** The SDK client for a region: the SDK's own retries (3 attempts), bounded connect and request times, an optional endpoint. */
+function createControlPlaneClient(region: string, endpoint: string | undefined): ElastiCacheClient {
+  return new ElastiCacheClient({
+    region,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 },
+    ...(endpoint === undefined ? {} : { endpoint }),
+  });
+}
 
 /** How long to wait for a user or user group to become `active` again, and how often to look. */
 interface WaitSettings {
@@ -95,10 +106,20 @@ function isServiceError(error: unknown, name: string): boolean {
   return (error as { name?: unknown } | undefined)?.name === name;
 }
 
+/** The names the API throttles with (the Query protocol's `Throttling`, and the JSON spelling), or HTTP 429. */
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+
+/** Whether the API throttled the call; it reaches the caller only after the SDK's own retries gave up. */
+function isThrottling(error: unknown): boolean {
+  const { name, $metadata } = (error ?? {}) as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+  return (typeof name === 'string' && THROTTLING.has(name)) || $metadata?.httpStatusCode === 429;
+}
+
 /**
  * The ElastiCache users API as rotation needs it, over one session's wait budget: every method throws
- * EngineOperationError (the service answered with an error) or EngineConnectionError (it could not be
- * reached) with a scrubbed SDK error as the cause; request parameters (passwords) never ride along.
+ * EngineOperationError (the service answered with an error), EngineBusyError (it throttled the call after the
+ * SDK's retries) or EngineConnectionError (it could not be reached) with a scrubbed SDK error as the cause;
+ * request parameters (passwords) never ride along.
  */
 class UserDirectory {
   readonly #client: ControlPlaneClient;
@@ -121,6 +142,7 @@ class UserDirectory {
       return new DeadlineExceededError(`ElastiCache ${operation}`, { cause: driverCause(error) });
     }
     const options = { cause: driverCause(error), engine: ENGINE };
+    if (isThrottling(error)) return new EngineBusyError(`The ElastiCache API throttled ${operation}`, this.#login, options);
     // An answer from the service carries an HTTP status; a network failure has none.
     if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) {
       return new EngineConnectionError(`The ElastiCache API could not be reached for ${operation}`, this.#login, options);
@@ -314,5 +336,5 @@ class UserDirectory {
   }
 }
 
-export { markerFromTags, markerTags, REAL_CLOCK, ROTATION_TAG, UserDirectory };
+export { createControlPlaneClient, markerFromTags, markerTags, REAL_CLOCK, ROTATION_TAG, UserDirectory };
 export type { Clock, ControlPlaneClient, WaitSettings };

@@ -1,14 +1,14 @@
 import { connect as tcpConnect } from 'node:net';
 import { type CredentialsRole, stepTimeoutMs } from '@rotation-lambdas/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { classifyConnectError, isTlsFailure } from './classify-error.js';
 import type { RedisNode } from './redis-secret.js';
 
 /** The slice of an ioredis client rotation uses; injectable so unit tests can pass a fake. */
 type RedisClient = Pick<Redis, 'connect' | 'call' | 'disconnect' | 'on'>;
 
-/** Builds an ioredis client (not yet connected). */
-type RedisClientFactory = (options: RedisOptions) => RedisClient;
+/** Builds an ioredis client (not yet connected); it may load the driver first. */
+type RedisClientFactory = (options: RedisOptions) => RedisClient | Promise<RedisClient>;
 
 /** How to reach one node: address, TLS and the CAs to verify it against. */
 interface RedisEndpoint extends RedisNode {
@@ -32,8 +32,11 @@ interface RedisLink {
   close(): void;
 }
 
-/** The real ioredis client. */
-const createRedisClient: RedisClientFactory = (options) => new Redis(options);
+/**
+ * The real ioredis client; the driver is loaded on the first login (createSecret and finishSecret open none). A
+ * CommonJS module's exports are the import's `default`, in Node and in the bundle alike.
+ */
+const createRedisClient: RedisClientFactory = async (options) => new (await import('ioredis')).default.Redis(options);
 
 /** Closes every link (closing never throws). */
 function closeLinks(links: readonly RedisLink[]): void {
@@ -97,7 +100,7 @@ async function openRedisLink(
   timeouts: RedisTimeouts,
   createClient: RedisClientFactory = createRedisClient,
 ): Promise<RedisLink> {
-  const client = createClient(clientOptions(endpoint, timeouts));
+  const client = await createClient(clientOptions(endpoint, timeouts));
   // ioredis rejects connect() with "Connection is closed." and reports the real cause on 'error'; without
   // a listener that event would be unhandled and end the Lambda runtime.
   let lastError: unknown;

@@ -23,7 +23,7 @@ import {
   UsernameTooLongError,
 } from '@rotation-lambdas/core';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { holdsPassword, requiresPassword, userMarker } from './account-ownership.js';
 import { classifyConnectError, operationError } from './classify-error.js';
 import { OriginalMissingError, planAlternateUser, ROTATION_MARKER } from './clone-plan.js';
@@ -235,7 +235,10 @@ class MysqlAdminSession implements AdminSession {
  */
 function createMysqlAdapter(options: MysqlAdapterOptions): EngineAdapter<DatabaseSecret> {
   const { config } = options;
-  const createConnection: ConnectionFactory = options.createConnection ?? ((connectionOptions) => mysql.createConnection(connectionOptions));
+  // The driver is loaded on the first login: createSecret and finishSecret never open a connection. A CommonJS
+  // module's exports are the import's `default`, in Node and in the bundle alike.
+  const createConnection: ConnectionFactory =
+    options.createConnection ?? (async (connectionOptions) => (await import('mysql2/promise')).default.createConnection(connectionOptions));
   const dualPassword = readEnvBoolean(config.env, 'DUAL_PASSWORD', false);
   let trust: { ca?: string[] } | undefined;
 
@@ -255,6 +258,8 @@ function createMysqlAdapter(options: MysqlAdapterOptions): EngineAdapter<Databas
         // verifyIdentity: mysql2 checks the host name only when asked; rejectUnauthorized checks the chain.
         ssl: secret.ssl ? { rejectUnauthorized: true, verifyIdentity: true, ...trust } : undefined,
         connectTimeout: stepTimeoutMs(config.connectTimeoutMs),
+        // The adapter sends text queries only; the default (16,000) makes every connection allocate a 512 KB cache.
+        maxPreparedStatements: 1,
         ...(secret.ssl && isIP(secret.host) !== 0 ? { stream: ipLiteralSocket(secret.host, secret.port) } : {}),
       });
     } catch (error) {

@@ -1,12 +1,14 @@
 import {
   type CredentialsRole,
   EngineAuthError,
+  EngineBusyError,
   EngineConnectionError,
   type EngineError,
   EngineOperationError,
   EngineTimeoutError,
   EngineTlsError,
   errorCode,
+  errorMessage,
   isNodeTlsError,
 } from '@rotation-lambdas/core';
 
@@ -36,6 +38,21 @@ const ER_SECURE_TRANSPORT_REQUIRED = 3159;
 /** mysql2's own TLS failures: the server offers no TLS, or the handshake failed. */
 const DRIVER_TLS_CODES = new Set(['HANDSHAKE_NO_SSL_SUPPORT', 'HANDSHAKE_SSL_ERROR']);
 
+/** Server errors of a server or account at its connection limit: a retry once others disconnect can log in. */
+const BUSY_ERRNOS = new Set([
+  1040, // ER_CON_COUNT_ERROR: max_connections
+  1203, // ER_TOO_MANY_USER_CONNECTIONS: the global max_user_connections
+]);
+
+/**
+ * ER_USER_LIMIT_REACHED: an account's resource limit. Only MAX_USER_CONNECTIONS frees up when other sessions
+ * end; the hourly limits (MAX_CONNECTIONS_PER_HOUR, MAX_QUERIES_PER_HOUR, ...) do not within a rotation.
+ */
+const ER_USER_LIMIT_REACHED = 1226;
+
+/** mysql2's codes for the server closing or resetting the socket before the handshake finished. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
+
 function errnoOf(error: unknown): number | undefined {
   const errno = (error as { errno?: unknown } | undefined)?.errno;
   return typeof errno === 'number' ? errno : undefined;
@@ -51,6 +68,12 @@ function classifyConnectError(error: unknown, login: CredentialsRole): EngineErr
   }
   if (errno !== undefined && AUTH_ERRNOS.has(errno)) {
     return new EngineAuthError(`The server refused the ${login} credentials`, login, options);
+  }
+  if ((errno !== undefined && BUSY_ERRNOS.has(errno)) || (errno === ER_USER_LIMIT_REACHED && /max_user_connections/.test(errorMessage(error)))) {
+    return new EngineBusyError(`The server turned the ${login} login away: too many connections`, login, options);
+  }
+  if (RESET_CODES.has(code)) {
+    return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }

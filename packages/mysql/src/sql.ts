@@ -1,4 +1,4 @@
-import mysql from 'mysql2/promise';
+import { escape, escapeId } from 'sql-escaper';
 
 /** A MySQL account: a user name and the host pattern it may connect from. */
 interface Account {
@@ -21,14 +21,17 @@ interface Statement {
 /** Thrown when the server reports a value that is not safe to write into a statement (a privilege name, a limit). */
 class UnexpectedServerDataError extends Error {}
 
-/** A string literal, escaped by the driver (the session runs without NO_BACKSLASH_ESCAPES, see sql-session.ts). */
+/**
+ * A string literal, escaped as the driver escapes (mysql2's `escape` is sql-escaper's; the session runs without
+ * NO_BACKSLASH_ESCAPES, see sql-session.ts).
+ */
 function literal(value: string): string {
-  return mysql.escape(value);
+  return escape(value);
 }
 
 /** A backtick-quoted identifier; never split at dots, so a name holding one stays one name. */
 function identifier(name: string): string {
-  return mysql.escapeId(name, true);
+  return escapeId(name, true);
 }
 
 /** `'user'@'host'`, the account form every user statement takes. */

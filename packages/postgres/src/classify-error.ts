@@ -1,6 +1,7 @@
 import {
   type CredentialsRole,
   EngineAuthError,
+  EngineBusyError,
   EngineConnectionError,
   type EngineError,
   EngineOperationError,
@@ -20,6 +21,19 @@ const AUTH_STATES = new Set([
   '3D000', // invalid_catalog_name: the secret's database does not exist
 ]);
 
+/** SQLSTATEs of a server that turns logins away for now. */
+const BUSY_STATES = new Set([
+  '53300', // too_many_connections: max_connections, the reserved superuser slots, a role's or database's CONNECTION LIMIT
+  '53000', // insufficient_resources: the postmaster could not start a backend for the connection
+  '57P03', // cannot_connect_now: starting up, shutting down, or in recovery and not yet accepting connections
+]);
+
+/** How pg reports the server closing or resetting the socket before the login finished. */
+function isResetBeforeLogin(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ECONNRESET' || code === 'EPIPE' || errorMessage(error) === 'Connection terminated unexpectedly';
+}
+
 /** Maps a pg connect failure to core's typed errors; the driver error rides in `cause`. */
 function classifyConnectError(error: unknown, login: CredentialsRole): EngineError {
   const code = errorCode(error);
@@ -30,6 +44,12 @@ function classifyConnectError(error: unknown, login: CredentialsRole): EngineErr
   }
   if (AUTH_STATES.has(code)) {
     return new EngineAuthError(`The server refused the ${login} credentials`, login, options);
+  }
+  if (BUSY_STATES.has(code)) {
+    return new EngineBusyError(`The server turned the ${login} login away: too many connections, starting or stopping`, login, options);
+  }
+  if (isResetBeforeLogin(error)) {
+    return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }

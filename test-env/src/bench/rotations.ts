@@ -1,9 +1,10 @@
 import type { EngineTarget, Strategy } from '../contract/engine-fixture.js';
 import { DemoSecrets } from '../demo/demo-secrets.js';
-import { type HandlerEnvironment, loadHandler, type RotationLambda } from '../handler-loader.js';
+import type { RotationLambda } from '../handler-loader.js';
 import { RotationDriver, STEPS } from '../rotation-driver.js';
 import type { LocalSecretsManager } from '../secrets-manager/local-secrets-manager.js';
 import type { CrashProxy } from '../crash-proxy/crash-proxy.js';
+import { type HandlerMemory, type HandlerProcessOptions, startHandlerProcess } from './handler-process.js';
 
 /** Per-rotation measurements. */
 interface RotationSample {
@@ -12,13 +13,14 @@ interface RotationSample {
   readonly connections: number;
 }
 
-/** Where and how to rotate: the local services, a counting proxy in front of the server, the handler file. */
+/** Where and how to rotate: the local services, a counting proxy in front of the server, the handler process. */
 interface RotationBench {
   readonly sm: LocalSecretsManager;
   readonly target: EngineTarget;
   readonly proxy: CrashProxy;
-  readonly indexFile: string;
   readonly strategy: Strategy;
+  /** How each handler process starts (the zip's index.mjs, the Node binary and flags, the environment). */
+  readonly handler: HandlerProcessOptions;
 }
 
 function secretsThroughProxy(bench: RotationBench): DemoSecrets {
@@ -42,38 +44,43 @@ async function sample(bench: RotationBench, rotate: () => Promise<{ ok: boolean;
 }
 
 /**
- * `count` full rotations of one secret with one warm handler instance (the usual Lambda case: the four
- * steps reach the same container), measuring wall time, Secrets Manager calls and database connections.
+ * `count` full rotations of one secret by one warm handler process (the usual Lambda case: the four steps
+ * reach the same container), measuring wall time, Secrets Manager calls and database connections, and the
+ * process's peak memory over all of them.
  */
-async function measureWarmRotations(bench: RotationBench, env: HandlerEnvironment, count: number): Promise<RotationSample[]> {
-  const handler = await loadHandler(bench.indexFile, env);
+async function measureWarmRotations(bench: RotationBench, count: number): Promise<{ samples: RotationSample[]; memory: HandlerMemory }> {
+  await using container = await startHandlerProcess(bench.handler);
   const secrets = secretsThroughProxy(bench);
   const { arn } = await secrets.userWithSecret(bench.strategy);
-  const driver = new RotationDriver({ secretsManager: bench.sm.client(), handler });
+  const driver = new RotationDriver({ secretsManager: bench.sm.client(), handler: container.invoke });
   const samples: RotationSample[] = [];
   for (let index = 0; index < count; index++) samples.push(await sample(bench, () => driver.rotate(arn)));
-  return samples;
+  return { samples, memory: await container.memory() };
 }
 
-/** Rotations where every step runs in a fresh handler instance (each step a cold container): the worst case. */
-async function measureColdRotations(bench: RotationBench, env: HandlerEnvironment, count: number): Promise<RotationSample[]> {
+/** Rotations where every step runs in a fresh handler process (each step a cold container): the worst case. */
+async function measureColdRotations(bench: RotationBench, count: number): Promise<RotationSample[]> {
   const secrets = secretsThroughProxy(bench);
   const { arn } = await secrets.userWithSecret(bench.strategy);
-  const handlers: RotationLambda[] = [];
-  for (let index = 0; index < count * STEPS.length; index++) handlers.push(await loadHandler(bench.indexFile, env));
-  const driver = new RotationDriver({ secretsManager: bench.sm.client(), handler: handlers[0] as RotationLambda });
   const samples: RotationSample[] = [];
   for (let index = 0; index < count; index++) {
-    samples.push(
-      await sample(bench, async () => {
-        const token = await driver.start(arn);
-        for (const [position, step] of STEPS.entries()) {
-          const outcome = await driver.invoke(step, arn, token, handlers[index * STEPS.length + position]);
-          if (!outcome.ok) return outcome;
-        }
-        return { ok: true, error: undefined };
-      }),
-    );
+    const containers = await Promise.all(STEPS.map(() => startHandlerProcess(bench.handler)));
+    try {
+      const handlers: RotationLambda[] = containers.map((container) => container.invoke);
+      const driver = new RotationDriver({ secretsManager: bench.sm.client(), handler: handlers[0] as RotationLambda });
+      samples.push(
+        await sample(bench, async () => {
+          const token = await driver.start(arn);
+          for (const [position, step] of STEPS.entries()) {
+            const outcome = await driver.invoke(step, arn, token, handlers[position]);
+            if (!outcome.ok) return outcome;
+          }
+          return { ok: true, error: undefined };
+        }),
+      );
+    } finally {
+      await Promise.all(containers.map((container) => container.stop()));
+    }
   }
   return samples;
 }

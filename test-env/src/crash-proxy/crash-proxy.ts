@@ -9,13 +9,20 @@ interface CrashProxy extends AsyncDisposable {
   commands(): string[];
   /** Connections accepted since the last `reset()`: monitor sockets and retries included. */
   connections(): number;
+  /** Client connections open now. */
+  openConnections(): number;
+  /** The most client connections open at once since the last `reset()`. */
+  peakConnections(): number;
   /** Arms a crash after command number `index` (1-based, counted from the last reset); undefined disarms. */
   crashAfter(index: number | undefined): void;
   /** Drops the connection when command `index` arrives, without forwarding it (a server restarting mid-step). */
   interruptAt(index: number | undefined): void;
   /** From command `index` on, holds every answer of that connection back (a statement that never returns). */
   stallAt(index: number | undefined): void;
-  /** While true, new connections are closed as soon as they open (the server is down). */
+  /**
+   * While true, the proxy stops listening, so new connections are refused (ECONNREFUSED) as by a server that is
+   * down; open ones stay. A server that takes connections and drops them is another fault: a reset before login.
+   */
   refuseConnections(refuse: boolean): void;
   /** Whether the armed crash happened. */
   crashed(): boolean;
@@ -39,9 +46,14 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
   let refusing = false;
   let didCrash = false;
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
+  let peak = 0;
 
   const server = createServer((client) => {
     accepted += 1;
+    clients.add(client);
+    peak = Math.max(peak, clients.size);
+    client.on('close', () => clients.delete(client));
     if (refusing) {
       client.destroy();
       return;
@@ -97,13 +109,22 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
       const stop = () =>
         new Promise<void>((done) => {
           for (const socket of sockets) socket.destroy();
-          server.close(() => done());
+          if (server.listening) server.close(() => done());
+          else done();
         });
+      const refuse = (on: boolean) => {
+        refusing = on;
+        // Listening again on the same port is immediate (SO_REUSEADDR), and before any client that asks next.
+        if (on && server.listening) server.close();
+        else if (!on && !server.listening) server.listen(port, '127.0.0.1');
+      };
       resolve({
         host: '127.0.0.1',
         port,
         commands: () => [...seen],
         connections: () => accepted,
+        openConnections: () => clients.size,
+        peakConnections: () => peak,
         crashAfter: (index) => {
           crashAt = index;
           didCrash = false;
@@ -115,9 +136,7 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
         stallAt: (index) => {
           stallIndex = index;
         },
-        refuseConnections: (refuse) => {
-          refusing = refuse;
-        },
+        refuseConnections: refuse,
         crashed: () => didCrash,
         reset: () => {
           seen.length = 0;
@@ -125,8 +144,9 @@ function startCrashProxy(targetHost: string, targetPort: number, protocol: WireP
           crashAt = undefined;
           interruptIndex = undefined;
           stallIndex = undefined;
-          refusing = false;
+          refuse(false);
           didCrash = false;
+          peak = clients.size;
         },
         stop,
         [Symbol.asyncDispose]: stop,

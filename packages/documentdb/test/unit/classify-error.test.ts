@@ -1,3 +1,4 @@
+import { EngineBusyError } from '@rotation-lambdas/core';
 import {
   MongoNetworkError,
   MongoNetworkTimeoutError,
@@ -62,5 +63,45 @@ describe('DocumentDB error classification', () => {
     expect(mapped.message).toMatch(/^(DocumentDB clone creation|Connection lost during the DocumentDB clone creation)/);
     expect(mapped.message).not.toContain(error.message);
     expect(mapped.cause).toBe(error);
+  });
+
+  /**
+   * What mongodb 7.9 raised against a listener that accepts and closes, which is what mongod does at
+   * maxIncomingConnections ("connection refused because too many open connections", no reply): the monitor's
+   * network error inside the server-selection error, and the heartbeat failure the adapter races it with.
+   */
+  function closedDuringHandshake(): MongoServerSelectionError {
+    const closed = new MongoNetworkError('connection <monitor> to 127.0.0.1:33921 closed');
+    for (const label of ['HandshakeError', 'SystemOverloadedError', 'RetryableError', 'ResetPool']) closed.addErrorLabel(label);
+    const description = { servers: new Map([['127.0.0.1:33921', { error: closed }]]) } as unknown as TopologyDescription;
+    return Object.assign(new MongoServerSelectionError(closed.message, description), { cause: closed });
+  }
+
+  it.each([
+    ['the server-selection error', closedDuringHandshake()],
+    ['the heartbeat failure', withCode('This socket has been ended by the other party', 'EPIPE')],
+  ])('marks a connection closed before the login completed (%s) as transient, keeping ENGINE_UNREACHABLE', (_, error) => {
+    const mapped = classifyConnectError(error, 'current');
+
+    expect(mapped.transient).toBe(true);
+    expect(mapped).toMatchObject({ code: 'ENGINE_UNREACHABLE', login: 'current', engine: 'documentdb' });
+  });
+
+  it('keeps a refused connection unreachable, though the driver labels it SystemOverloadedError too', () => {
+    const refused = network('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED');
+    refused.addErrorLabel('SystemOverloadedError');
+
+    const mapped = classifyConnectError(refused, 'current');
+
+    expect(mapped.code).toBe('ENGINE_UNREACHABLE');
+    expect(mapped.transient).toBe(false);
+  });
+
+  it('maps a server that answers it is overloaded to ENGINE_BUSY, at login and mid-command', () => {
+    // MongoDB's admission control answers with this label (IngressRequestRateLimitExceeded, code 462); no server here sends it.
+    const overloaded = server(462, ['SystemOverloadedError', 'RetryableError']);
+
+    expect(classifyConnectError(overloaded, 'pending')).toBeInstanceOf(EngineBusyError);
+    expect(operationError('clone creation', 'master', overloaded).code).toBe('ENGINE_BUSY');
   });
 });

@@ -196,6 +196,19 @@ describe('single-user rotation through the ElastiCache API (elasticache)', () =>
     expect(await context.target.canLogin(await context.current(arn))).toBe(true);
   });
 
+  it('fails with ENGINE_BUSY, changing nothing, when the API throttles ModifyUser beyond the SDK retries', async () => {
+    const { user, arn } = await context.userWithSecret('single-user');
+    elasticache.resetCalls();
+    elasticache.injectFault({ operation: 'ModifyUser', error: 'Throttling', times: 3 });
+
+    const rotation = await (await context.driver('single-user')).rotate(arn);
+
+    expectRotationError(rotation, 'ENGINE_BUSY');
+    expect(elasticache.callCount('ModifyUser')).toBe(3);
+    expect(elasticache.describeUser(targetUserId(user.username)).passwordCount).toBe(1);
+    expect(await context.target.canLogin(user)).toBe(true);
+  });
+
   it('fails with ENGINE_OPERATION, changing nothing, when ModifyUser is refused', async () => {
     const { user, arn } = await context.userWithSecret('single-user');
     elasticache.injectFault({ operation: 'ModifyUser', error: 'InvalidUserState' });

@@ -1,3 +1,5 @@
+import { EngineBusyError } from '@rotation-lambdas/core';
+import { ReplyError } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { classifyConnectError, driverCause, operationError } from '../../src/classify-error.js';
 
@@ -58,5 +60,35 @@ describe('connect error classification', () => {
 
     expect(error).toMatchObject({ code: 'ENGINE_OPERATION', login: 'current', engine: 'elasticache' });
     expect(error.message).toBe('Redis ACL SETUSER failed (NOPERM: the user may not run this command)');
+  });
+
+  it('maps the reply of a server at maxclients to ENGINE_BUSY, without the AUTH arguments', () => {
+    // As ioredis 6 raised it from Redis 7.0 with `CONFIG SET maxclients 2`: the reply to the AUTH that follows the connect.
+    const full = Object.assign(new ReplyError('ERR max number of clients reached'), { command: { name: 'AUTH', args: ['app', 'the-password'] } });
+
+    const mapped = classifyConnectError(full, 'current');
+
+    expect(mapped).toBeInstanceOf(EngineBusyError);
+    expect(mapped).toMatchObject({ code: 'ENGINE_BUSY', login: 'current', engine: 'elasticache' });
+    expect(JSON.stringify(Object.entries(mapped.cause as object))).not.toContain('the-password');
+  });
+
+  it('maps a server loading its dataset or blocked by a script to ENGINE_BUSY, at login and mid-command', () => {
+    const loading = new ReplyError('LOADING Redis is loading the dataset in memory');
+    const script = new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+
+    expect(classifyConnectError(loading, 'pending').code).toBe('ENGINE_BUSY');
+    expect(operationError('ACL SETUSER', 'master', loading).code).toBe('ENGINE_BUSY');
+    expect(operationError('ACL GETUSER', 'master', script).code).toBe('ENGINE_BUSY');
+  });
+
+  it('marks a connection the server closed before AUTH finished as transient, keeping ENGINE_UNREACHABLE', () => {
+    // ioredis against a listener that accepts and closes: connect() rejects, the 'error' event has the EPIPE.
+    for (const error of [networkError('EPIPE', 'write EPIPE'), new Error('Connection is closed.')]) {
+      const mapped = classifyConnectError(error, 'pending');
+      expect(mapped.transient).toBe(true);
+      expect(mapped.code).toBe('ENGINE_UNREACHABLE');
+    }
+    expect(classifyConnectError(networkError('ECONNREFUSED', 'connect ECONNREFUSED'), 'pending').transient).toBe(false);
   });
 });

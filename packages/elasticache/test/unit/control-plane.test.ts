@@ -83,6 +83,22 @@ describe('ElastiCache user directory', () => {
     await expect(offline.modifyUser({ userId: 'u1', passwords: ['p'] })).rejects.toMatchObject({ code: 'ENGINE_UNREACHABLE' });
   });
 
+  it('maps throttling that outlasted the SDK retries to ENGINE_BUSY, apart from other refusals', async () => {
+    const budget = { maxWaitMs: 1_000, retryIntervalMs: 1_000 };
+    // As the SDK raised it from the local ElastiCache answering Throttling three times: name, HTTP 400, attempts 3.
+    const throttled = Object.assign(serviceError('Throttling', 400), { message: 'Rate exceeded', $metadata: { httpStatusCode: 400, attempts: 3 } });
+    const directory = new UserDirectory(fakeClient(() => Promise.reject(throttled)), budget, 'master');
+    const tooMany = new UserDirectory(fakeClient(() => Promise.reject(serviceError('SlowDown', 429))), budget, 'master');
+
+    await expect(directory.modifyUser({ userId: 'u1', passwords: ['p'] })).rejects.toMatchObject({
+      code: 'ENGINE_BUSY',
+      message: 'The ElastiCache API throttled ModifyUser',
+      login: 'master',
+    });
+    await expect(directory.describeUser('u1')).rejects.toMatchObject({ code: 'ENGINE_BUSY' });
+    await expect(tooMany.describeUser('u1')).rejects.toMatchObject({ code: 'ENGINE_BUSY' });
+  });
+
   it('creates users with the marker tags binding the secret and reads them back as the marker', async () => {
     const secretArn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${'n'.repeat(300)}-AbCdEf`;
     const tags = markerTags(secretArn, 'app');
