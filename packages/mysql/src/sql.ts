@@ -1,4 +1,4 @@
-import { escape, escapeId } from 'sql-escaper';
+import { escape as escapeLiteral, escapeId } from 'sql-escaper';
 
 /** A MySQL account: a user name and the host pattern it may connect from. */
 interface Account {
@@ -26,7 +26,7 @@ class UnexpectedServerDataError extends Error {}
  * NO_BACKSLASH_ESCAPES, see sql-session.ts).
  */
 function literal(value: string): string {
-  return escape(value);
+  return escapeLiteral(value);
 }
 
 /** A backtick-quoted identifier; never split at dots, so a name holding one stays one name. */
