@@ -7,15 +7,25 @@ import { createMysqlAdapter } from '../../src/adapter.js';
 import { nativePasswordHash } from '../../src/password-statements.js';
 import { mysqlFixture } from './mysql-fixture.js';
 
+/** Starts a contract context on a MySQL-family target of the describe block's own, stopped after its tests. */
+function useMysqlContext(started: (target: MysqlTarget, context: ContractContext) => void, start: () => Promise<MysqlTarget> = startMysqlTarget): void {
+  let context: ContractContext | undefined;
+  beforeAll(async () => {
+    const target = await start();
+    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
+    await context.start();
+    started(target, context);
+  });
+  afterAll(() => context?.stop());
+}
+
 describe('single-user rotation options (mysql)', () => {
   let target: MysqlTarget;
   let context: ContractContext;
-  beforeAll(async () => {
-    target = await startMysqlTarget();
-    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
-    await context.start();
+  useMysqlContext((started, startedContext) => {
+    target = started;
+    context = startedContext;
   });
-  afterAll(() => context.stop());
 
   it('refuses DUAL_PASSWORD on MariaDB, naming the variable and leaving the password as it was', async () => {
     const { user, arn } = await context.userWithSecret('single-user');
@@ -64,12 +74,10 @@ describe('single-user rotation options (mysql)', () => {
 describe('alternating-users rotation limits (mysql)', () => {
   let target: MysqlTarget;
   let context: ContractContext;
-  beforeAll(async () => {
-    target = await startMysqlTarget();
-    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
-    await context.start();
+  useMysqlContext((started, startedContext) => {
+    target = started;
+    context = startedContext;
   });
-  afterAll(() => context.stop());
 
   it('refuses at setSecret a clone name over the server limit even when USERNAME_CHARACTER_LIMIT allows it', async () => {
     // Prepare: 76 characters fit MariaDB's 80; the clone's 82 do not. The variable raises core's limit to 100.
@@ -94,14 +102,15 @@ describe('alternating-users rotation limits (mysql)', () => {
 describe('rotation on a server whose sql_mode has NO_BACKSLASH_ESCAPES (mysql)', () => {
   let target: MysqlTarget;
   let context: ContractContext;
-  beforeAll(async () => {
-    target = await startMysqlTarget();
+  useMysqlContext((started, startedContext) => {
+    target = started;
+    context = startedContext;
+  }, async () => {
+    const target = await startMysqlTarget();
     // Every new session gets the mode: the driver's backslash escaping would then be plain text.
     await target.admin.query("SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')");
-    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
-    await context.start();
+    return target;
   });
-  afterAll(() => context.stop());
 
   it.each(['single-user', 'alternating-users'] as const)('rotates names and passwords holding quotes and backslashes (%s)', async (strategy) => {
     // Prepare: names whose escaping differs with and without the mode, and a canary they try to drop.
@@ -134,12 +143,10 @@ describe('rotation on a server whose sql_mode has NO_BACKSLASH_ESCAPES (mysql)',
 describe('passwords in statement text (mysql)', () => {
   let target: MysqlTarget;
   let context: ContractContext;
-  beforeAll(async () => {
-    target = await mysqlTarget(await startMysql({ logStatements: true }));
-    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
-    await context.start();
-  });
-  afterAll(() => context.stop());
+  useMysqlContext((started, startedContext) => {
+    target = started;
+    context = startedContext;
+  }, async () => mysqlTarget(await startMysql({ logStatements: true })));
 
   it('sends mysql_native_password hashes, never the password, when the master sets one', async () => {
     // Prepare: MariaDB's general log records statements as sent.
@@ -188,12 +195,10 @@ describe('passwords in statement text (mysql)', () => {
 describe('host accounts of the alternate user (mysql)', () => {
   let target: MysqlTarget;
   let context: ContractContext;
-  beforeAll(async () => {
-    target = await startMysqlTarget();
-    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
-    await context.start();
+  useMysqlContext((started, startedContext) => {
+    target = started;
+    context = startedContext;
   });
-  afterAll(() => context.stop());
 
   it('never drops a clone account at a host the original lacks that rotation cannot prove it made', async () => {
     // Prepare: rotation made the clone at '%'; someone else has an account of that name at 'localhost'.
@@ -217,12 +222,10 @@ describe('host accounts of the alternate user (mysql)', () => {
 describe('master privilege check for preflight (mysql)', () => {
   let target: MysqlTarget;
   let context: ContractContext;
-  beforeAll(async () => {
-    target = await startMysqlTarget();
-    context = new ContractContext({ ...mysqlFixture, startTarget: async () => target });
-    await context.start();
+  useMysqlContext((started, startedContext) => {
+    target = started;
+    context = startedContext;
   });
-  afterAll(() => context.stop());
 
   async function missingFor(original: string): Promise<string[]> {
     const adapter = createMysqlAdapter({ config: { connectTimeoutMs: 5000, statementTimeoutMs: 5000, env: {} } });

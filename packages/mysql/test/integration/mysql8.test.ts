@@ -68,7 +68,7 @@ function describeMysqlAccounts(server: ServerSpec): void {
         [clone, '%'],
       );
       const attribute = attributes[0]?.attribute;
-      expect(typeof attribute === 'string' ? JSON.parse(attribute) : attribute).toEqual({ 'rotation-lambdas': { alternateOf: user.username } });
+      expect(typeof attribute === 'string' ? JSON.parse(attribute) : attribute).toEqual({ 'rotation-lambdas': { alternateOf: user.username, secret: arn } });
       expect([await pluginOf(target, user.username), await pluginOf(target, clone)]).toEqual(['caching_sha2_password', 'caching_sha2_password']);
     });
 
