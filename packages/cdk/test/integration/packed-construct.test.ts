@@ -27,10 +27,25 @@ interface Resource {
   readonly Properties: Record<string, unknown>;
 }
 
-/** Runs a synthesized app and reads back its stack's template and its cloud assembly directory. */
-async function synth(app: string, command: string[], stack: string): Promise<{ resources: Record<string, Resource>; outdir: string }> {
+/**
+ * `cdk synth` (the CLI a CDK user runs, installed in the scratch app) over an app command, then its stack's
+ * template and cloud assembly directory. No AWS account: the CLI makes no call for an environment-agnostic
+ * stack, and its metadata lookups, notices, telemetry and version check are off.
+ */
+async function synth(app: string, command: string, stack: string): Promise<{ resources: Record<string, Resource>; outdir: string }> {
   const outdir = join(app, `cdk.out.${stack}`);
-  await run(process.execPath, [...command, outdir], { cwd: app, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+  const cdk = join(app, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+  await run(process.execPath, [cdk, 'synth', '--app', command, '--output', outdir, '--quiet', '--no-notices', '--no-version-reporting', stack], {
+    cwd: app,
+    env: {
+      PATH: process.env.PATH,
+      HOME: app,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CDK_DISABLE_VERSION_CHECK: 'true',
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+    },
+    maxBuffer: 16 << 20,
+  });
   const template = JSON.parse(await readFile(join(outdir, `${stack}.template.json`), 'utf8')) as { Resources: Record<string, Resource> };
   return { resources: template.Resources, outdir };
 }
@@ -43,7 +58,7 @@ describe('the packed @rotation-lambdas/cdk in a CDK app outside the repository',
 
   beforeAll(async () => {
     // Prepare: npm pack, as a publish would, then a scratch app in the system temp directory (no workspace
-    // above it) that installs the tarball and aws-cdk-lib and constructs from the registry.
+    // above it) that installs the tarball, aws-cdk-lib, constructs and the CDK CLI from the registry.
     const packDir = await mkdtemp(join(tmpdir(), 'rotation-cdk-pack-'));
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: packageDir });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
@@ -55,6 +70,7 @@ describe('the packed @rotation-lambdas/cdk in a CDK app outside the repository',
     const dependencies = [
       join(packDir, packed?.filename ?? 'missing.tgz'),
       `aws-cdk-lib@${await installedVersion('aws-cdk-lib')}`,
+      `aws-cdk@${await installedVersion('aws-cdk')}`,
       `constructs@${await installedVersion('constructs')}`,
       `@types/node@${await installedVersion('@types/node')}`,
     ];
@@ -77,10 +93,10 @@ describe('the packed @rotation-lambdas/cdk in a CDK app outside the repository',
     }
   });
 
-  it("type-checks the README's example stack in a TypeScript app with moduleResolution \"node\" (CommonJS), which then synthesizes", async () => {
+  it("type-checks the README's example stack in a TypeScript app with moduleResolution \"node\" (CommonJS), which `cdk synth` synthesizes", async () => {
     // Act
     await run(process.execPath, [join(repositoryRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node10.json'], { cwd: app });
-    const { resources, outdir } = await synth(app, ['build/rotated-app.js'], 'RotatedDatabase');
+    const { resources, outdir } = await synth(app, 'node build/rotated-app.js', 'RotatedDatabase');
 
     // Assess: each function deploys the zip the package carries, as a file asset of the cloud assembly.
     const functions = Object.fromEntries(
@@ -116,8 +132,8 @@ describe('the packed @rotation-lambdas/cdk in a CDK app outside the repository',
     await expect(result).resolves.toMatchObject({ stdout: '' });
   }, 600_000);
 
-  it('synthesizes from an ESM JavaScript app too', async () => {
-    const { resources, outdir } = await synth(app, ['esm-app.mjs'], 'Generic');
+  it('synthesizes an ESM JavaScript app with `cdk synth` too', async () => {
+    const { resources, outdir } = await synth(app, 'node esm-app.mjs', 'Generic');
 
     expect(ofType(resources, 'AWS::SecretsManager::RotationSchedule')).toHaveLength(1);
     expect((await readdir(outdir)).filter((file) => file.startsWith('asset.') && file.endsWith('.zip'))).toHaveLength(1);

@@ -4,7 +4,8 @@ import { HANDLER_PROFILES } from '@rotation-lambdas/cdk/handler-profiles';
 import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
-const app = new App({ outdir: process.argv[2] ?? 'cdk.out' });
+// `cdk synth` tells the app where to write the cloud assembly (CDK_OUTDIR).
+const app = new App();
 const stack = new Stack(app, 'Generic');
 new RotationFunction(stack, 'Rotation', { engine: 'generic', strategy: 'single-user', secret: new secretsmanager.Secret(stack, 'Key') });
 app.synth();

@@ -5,7 +5,8 @@ import { HANDLER_PROFILES } from '@rotation-lambdas/cdk/handler-profiles';
 import { App } from 'aws-cdk-lib';
 import { RotatedDatabaseStack } from './rotated-database-stack';
 
-const app = new App({ outdir: process.argv[2] ?? 'cdk.out' });
+// `cdk synth` tells the app where to write the cloud assembly (CDK_OUTDIR).
+const app = new App();
 new RotatedDatabaseStack(app, 'RotatedDatabase');
 if (!HANDLER_PROFILES.some((profile) => profile.name === 'postgres-alternating-users')) throw new Error('profile not listed');
 app.synth();
