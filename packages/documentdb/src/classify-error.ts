@@ -67,6 +67,19 @@ function isResetBeforeLogin(error: unknown): boolean {
   );
 }
 
+/** Codes of a server that is down or a name that does not resolve: no point in another attempt. */
+const NOT_THERE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether the login ran out of time against a server that was there: a socket timeout, with no refusal or
+ * unknown host anywhere in the chain. A saturated server answers the handshake and SCRAM exchange late.
+ */
+function isLoginTimeout(error: unknown): boolean {
+  const chain = errorChain(error);
+  const timedOut = chain.some((entry) => field(entry, 'name') === 'MongoNetworkTimeoutError' || field(entry, 'code') === 'ETIMEDOUT');
+  return timedOut && !chain.some((entry) => NOT_THERE_CODES.has(String(field(entry, 'code'))));
+}
+
 /** Whether the failure is a TLS one: a Node TLS code or a handshake the server broke off. */
 function isTlsFailure(error: unknown): boolean {
   return errorChain(error).some((entry) => {
@@ -115,6 +128,9 @@ function classifyConnectError(error: unknown, login: CredentialsRole, tlsStalled
   }
   if (isResetBeforeLogin(error)) {
     return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
+  }
+  if (isLoginTimeout(error)) {
+    return new EngineConnectionError(`The server did not complete the ${login} login in time`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }

@@ -89,8 +89,12 @@ function classifyConnectError(error: unknown, login: CredentialsRole, tlsHandsha
   if (isBusyReply(error)) {
     return new EngineBusyError(`The server turned the ${login} login away: too many clients, or loading`, login, options);
   }
+  // A server at its limits answers the connect or AUTH late: another attempt inside the step's time may get in.
   if (isCommandTimeout(error)) {
-    return new EngineTimeoutError(`The server did not answer the ${login} login in time`, login, options);
+    return new EngineTimeoutError(`The server did not answer the ${login} login in time`, login, { ...options, transient: true });
+  }
+  if (errorCode(error) === 'ETIMEDOUT') {
+    return new EngineConnectionError(`The server did not complete the ${login} login in time`, login, { ...options, transient: true });
   }
   if (isReset(error)) {
     return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });

@@ -75,6 +75,10 @@ function classifyConnectError(error: unknown, login: CredentialsRole): EngineErr
   if (RESET_CODES.has(code)) {
     return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
   }
+  // mysql2's connectTimeout: a server at its limits answers the handshake late; another attempt may get in.
+  if (code === 'ETIMEDOUT') {
+    return new EngineConnectionError(`The server did not complete the ${login} login in time`, login, { ...options, transient: true });
+  }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }
 

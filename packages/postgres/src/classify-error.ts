@@ -34,6 +34,15 @@ function isResetBeforeLogin(error: unknown): boolean {
   return code === 'ECONNRESET' || code === 'EPIPE' || errorMessage(error) === 'Connection terminated unexpectedly';
 }
 
+/**
+ * Whether the login ran out of its connect timeout. A server at its limits answers logins late (PostgreSQL's
+ * listen backlog is twice max_connections; a saturated server's SCRAM exchange is slow): worth another attempt
+ * inside the step's time, where a refused connection or an unknown host is not.
+ */
+function isLoginTimeout(error: unknown): boolean {
+  return errorCode(error) === 'ETIMEDOUT' || /connection timeout|timeout expired/i.test(errorMessage(error));
+}
+
 /** Maps a pg connect failure to core's typed errors; the driver error rides in `cause`. */
 function classifyConnectError(error: unknown, login: CredentialsRole): EngineError {
   const code = errorCode(error);
@@ -50,6 +59,9 @@ function classifyConnectError(error: unknown, login: CredentialsRole): EngineErr
   }
   if (isResetBeforeLogin(error)) {
     return new EngineConnectionError(`The server closed the connection before the ${login} login completed`, login, { ...options, transient: true });
+  }
+  if (isLoginTimeout(error)) {
+    return new EngineConnectionError(`The server did not complete the ${login} login in time`, login, { ...options, transient: true });
   }
   return new EngineConnectionError(`The server could not be reached for the ${login} login`, login, options);
 }

@@ -87,6 +87,14 @@ describe('DocumentDB error classification', () => {
     expect(mapped).toMatchObject({ code: 'ENGINE_UNREACHABLE', login: 'current', engine: 'documentdb' });
   });
 
+  it('marks a login that ran out of time against a server that was there as transient, a refused one not', () => {
+    const slow = new MongoNetworkTimeoutError('connection 3 to 127.0.0.1:27017 timed out');
+    const refusedThenTimedOut = Object.assign(new MongoNetworkTimeoutError('timed out'), { cause: network('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED') });
+
+    expect(classifyConnectError(slow, 'current', false)).toMatchObject({ code: 'ENGINE_UNREACHABLE', transient: true });
+    expect(classifyConnectError(refusedThenTimedOut, 'current', false).transient).toBe(false);
+  });
+
   it('keeps a refused connection unreachable, though the driver labels it SystemOverloadedError too', () => {
     const refused = network('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED');
     refused.addErrorLabel('SystemOverloadedError');

@@ -91,4 +91,9 @@ describe('connect error classification', () => {
     }
     expect(classifyConnectError(networkError('ECONNREFUSED', 'connect ECONNREFUSED'), 'pending').transient).toBe(false);
   });
+
+  it('marks a login that ran out of its connect or command timeout as transient, keeping its code', () => {
+    expect(classifyConnectError(networkError('ETIMEDOUT', 'connect ETIMEDOUT'), 'pending')).toMatchObject({ code: 'ENGINE_UNREACHABLE', transient: true });
+    expect(classifyConnectError(new Error('Command timed out'), 'pending')).toMatchObject({ code: 'ENGINE_TIMEOUT', transient: true });
+  });
 });

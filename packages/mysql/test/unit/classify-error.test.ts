@@ -95,6 +95,7 @@ describe('mysql error classification', () => {
   it.each([
     ['closed by the server', driverError({ code: 'PROTOCOL_CONNECTION_LOST', fatal: true }, 'Connection lost: The server closed the connection.')],
     ['reset', driverError({ code: 'ECONNRESET', errno: -104 }, 'read ECONNRESET')],
+    ['out of its connect timeout', driverError({ code: 'ETIMEDOUT', fatal: true }, 'connect ETIMEDOUT')],
   ])('marks a connection %s before the handshake finished as transient, keeping ENGINE_UNREACHABLE', (_, error) => {
     const mapped = classifyConnectError(error, 'pending');
 

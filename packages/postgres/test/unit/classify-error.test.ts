@@ -65,6 +65,7 @@ describe('PostgreSQL error classification', () => {
   it.each([
     ['closed by the server', new Error('Connection terminated unexpectedly')],
     ['reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104, syscall: 'read' })],
+    ['out of its connect timeout', new Error('Connection terminated due to connection timeout')],
   ])('marks a connection %s before the login completed as transient, keeping ENGINE_UNREACHABLE', (_, error) => {
     const mapped = classifyConnectError(error, 'pending');
 
