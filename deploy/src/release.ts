@@ -8,6 +8,9 @@ import { FUNCTION_DEFAULTS, HANDLER_ENTRY, HANDLER_PROFILES, SUPPORTED_ARCHITECT
 import { type PackagedHandler, packagedHandlers, releaseVersion, repositoryRoot } from './repository.js';
 import { renderTemplate } from './sam-template.js';
 
+/** A chunk's source map as the bundler writes it beside `index.mjs`. */
+const CHUNK_MAP = /^chunk-[A-Z0-9]+\.mjs\.map$/;
+
 /** One handler of a release, as `manifest.json` lists it. Every file name is relative to the release directory. */
 interface ReleaseEntry {
   readonly handler: string;
@@ -18,6 +21,8 @@ interface ReleaseEntry {
   readonly sha256: string;
   /** The source map of the zip's `index.mjs`, for decoding stack traces. */
   readonly sourceMap: string;
+  /** The source maps of the chunks the zip's `index.mjs` loads on first use (drivers, SDK clients), named alike. */
+  readonly chunkSourceMaps: readonly string[];
   /** The CycloneDX SBOM of the zip's bundle. */
   readonly sbom: string;
   /** The licence texts of every package in the zip (also inside it). */
@@ -100,6 +105,8 @@ async function writeRelease(options: ReleaseOptions = {}): Promise<Release> {
     const profile = HANDLER_PROFILES.find((candidate) => candidate.name === handler.name);
     if (profile === undefined) continue;
     const base = `${handler.name}-${version}`;
+    const bundleDir = bundleDirOf(handler);
+    const chunkMaps = (await readdir(bundleDir)).filter((name) => CHUNK_MAP.test(name)).sort();
     const entry: ReleaseEntry = {
       handler: handler.name,
       version,
@@ -107,6 +114,7 @@ async function writeRelease(options: ReleaseOptions = {}): Promise<Release> {
       size: 0,
       sha256: '',
       sourceMap: `${base}.index.mjs.map`,
+      chunkSourceMaps: chunkMaps.map((name) => `${base}.${name}`),
       sbom: `${base}.cdx.json`,
       notices: `${base}.${NOTICES_FILE}`,
       template: `${handler.name}.yaml`,
@@ -115,7 +123,7 @@ async function writeRelease(options: ReleaseOptions = {}): Promise<Release> {
       architectures: [...SUPPORTED_ARCHITECTURES],
       entry: HANDLER_ENTRY,
     };
-    const bundleDir = bundleDirOf(handler);
+    for (const name of chunkMaps) await copyFile(join(bundleDir, name), join(outDir, `${base}.${name}`));
     await copyFile(handler.zipFile, join(outDir, entry.zip));
     await copyFile(join(bundleDir, 'index.mjs.map'), join(outDir, entry.sourceMap));
     await copyFile(join(bundleDir, SBOM_FILE), join(outDir, entry.sbom));

@@ -65,7 +65,8 @@ describe('release artifacts', () => {
   });
 
   it('holds, per handler, the versioned zip, its source map, SBOM, notices and template, plus LICENSE, CHANGELOG, READMEs and the manifest', async () => {
-    const files = (await readdir(release.outDir)).sort();
+    const chunkMaps = release.entries.flatMap((entry) => entry.chunkSourceMaps);
+    const files = (await readdir(release.outDir)).filter((file) => !chunkMaps.includes(file)).sort();
 
     const perHandler = (name: string) => [`${name}-${version}.THIRD-PARTY-NOTICES.txt`, `${name}-${version}.cdx.json`, `${name}-${version}.index.mjs.map`, `${name}-${version}.zip`, `${name}.yaml`];
     expect(files).toEqual(
@@ -95,6 +96,7 @@ describe('release artifacts', () => {
       size: (await readFile(built.utc ?? '')).length,
       sha256: await sha256(built.utc ?? ''),
       sourceMap: `postgres-single-user-${version}.index.mjs.map`,
+      chunkSourceMaps: expect.arrayContaining([expect.stringMatching(new RegExp(`^postgres-single-user-${version.replaceAll('.', '\\.')}\\.chunk-[A-Z0-9]+\\.mjs\\.map$`))]),
       sbom: `postgres-single-user-${version}.cdx.json`,
       notices: `postgres-single-user-${version}.THIRD-PARTY-NOTICES.txt`,
       template: 'postgres-single-user.yaml',
@@ -110,8 +112,13 @@ describe('release artifacts', () => {
       const files = await readZip(join(release.outDir, entry.zip));
 
       // Besides the entry, only the code chunks it loads on first use (drivers, SDK clients); no source maps.
+      // Each chunk's source map is in the release beside the zip, for decoding a stack trace through a driver.
       const names = [...files.keys()];
-      expect(names.filter((name) => !/^chunk-[A-Z0-9]+\.mjs$/.test(name)), entry.handler).toEqual(['THIRD-PARTY-NOTICES.txt', 'index.mjs', 'version.json']);
+      const chunks = names.filter((name) => /^chunk-[A-Z0-9]+\.mjs$/.test(name));
+      expect(names.filter((name) => !chunks.includes(name)), entry.handler).toEqual(['THIRD-PARTY-NOTICES.txt', 'index.mjs', 'version.json']);
+      expect(chunks.length, entry.handler).toBeGreaterThan(0);
+      expect(entry.chunkSourceMaps, entry.handler).toEqual(chunks.map((chunk) => `${entry.handler}-${version}.${chunk}.map`).sort());
+      for (const map of entry.chunkSourceMaps) await expect(readFile(join(release.outDir, map), 'utf8')).resolves.toContain('"sources"');
       expect(JSON.parse(String(files.get('version.json')))).toMatchObject({ name: entry.handler, version });
       expect(String(files.get('THIRD-PARTY-NOTICES.txt'))).toBe(await readFile(join(release.outDir, entry.notices), 'utf8'));
     }
