@@ -5,6 +5,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   TagResourceCommand,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { Credentials } from '../database-server.js';
 import { type HandlerEnvironment, loadHandler, type RotationLambda } from '../handler-loader.js';
@@ -191,11 +192,22 @@ class ContractContext {
     );
   }
 
-  /** Writes a new AWSCURRENT version (a secret re-applied by infrastructure code, or by its writer). */
+  /**
+   * Writes a new AWSCURRENT version (a secret re-applied by infrastructure code, or by its writer). Where the
+   * service left AWSPENDING on the finished rotation's version (one of its documented end states), a writer
+   * must take it off that version, now AWSPREVIOUS, as the service refuses to start the next rotation otherwise.
+   */
   async putCurrent(arn: string, value: Record<string, unknown>): Promise<void> {
     const secretString = JSON.stringify(value);
     this.leaks.addSecretString(secretString);
-    await this.sm.client().send(new PutSecretValueCommand({ SecretId: arn, SecretString: secretString }));
+    const client = this.sm.client();
+    await client.send(new PutSecretValueCommand({ SecretId: arn, SecretString: secretString }));
+    const stages = (await client.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages ?? {};
+    for (const [versionId, labels] of Object.entries(stages)) {
+      if (labels.includes('AWSPENDING') && labels.includes('AWSPREVIOUS')) {
+        await client.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: 'AWSPENDING', RemoveFromVersionId: versionId }));
+      }
+    }
   }
 
   /** Runs `use` while the local Secrets Manager finishes rotations in `mode`, then restores the run's mode. */
