@@ -86,7 +86,7 @@ describe('rotate run (postgres)', () => {
       ['testSecret', true],
       ['finishSecret', true],
     ]);
-    expect((await context.stages(arn))[token]).toEqual(['AWSCURRENT']);
+    expectFinishedStages((await context.stages(arn))[token]);
     const current = await context.current(arn);
     expect(current.password).toBe(pending.password);
     expect(await context.target.canLogin(current)).toBe(true);
