@@ -72,10 +72,11 @@ class StepDeadline {
    * Runs `work`, failing with DeadlineExceededError naming `operation` when the deadline passes first. The
    * operation may still finish on its own; every step is idempotent, so the service's retry completes it.
    * `late` receives a result that arrives after the deadline (a session to close). A driver timeout that
-   * fired because it was cut to the deadline is reported as the deadline.
+   * fired because it was cut to the deadline is reported as the deadline. `backstopMs` lets a guard around
+   * other guarded operations fire that much later, so the operation that ran out names itself.
    */
-  async within<T>(operation: string, work: () => Promise<T>, late?: (value: T) => void): Promise<T> {
-    const remaining = this.remainingMs();
+  async within<T>(operation: string, work: () => Promise<T>, late?: (value: T) => void, backstopMs = 0): Promise<T> {
+    const remaining = this.remainingMs() + backstopMs;
     if (remaining <= 0) throw new DeadlineExceededError(operation);
     let timer: NodeJS.Timeout | undefined;
     let expired = false;
@@ -122,5 +123,8 @@ function stepTimeoutMs(limitMs: number): number {
   return currentDeadline()?.clamp(limitMs) ?? limitMs;
 }
 
-export { currentDeadline, DEADLINE_MARGIN_MS, DEFAULT_STEP_BUDGET_MS, runWithDeadline, StepDeadline, stepTimeoutMs };
+/** How long after the deadline the step's own backstop fires: the operations inside name themselves first. */
+const STEP_BACKSTOP_MS = DRIVER_GRACE_MS;
+
+export { currentDeadline, DEADLINE_MARGIN_MS, STEP_BACKSTOP_MS, DEFAULT_STEP_BUDGET_MS, runWithDeadline, StepDeadline, stepTimeoutMs };
 export type { LambdaContextLike };

@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RotationConfig } from './config.js';
 import { type RotationStep, type RotationStrategy, StagingLabel } from './constants.js';
-import { type LambdaContextLike, runWithDeadline, StepDeadline } from './deadline.js';
+import { type LambdaContextLike, runWithDeadline, STEP_BACKSTOP_MS, StepDeadline } from './deadline.js';
 import type { EngineAdapter } from './engine.js';
 import { RdsLookupError, RotationNotEnabledError, SecretNotAllowedError, StagingLabelError } from './errors.js';
 import { parseRotationEvent, type RotationEvent } from './event.js';
@@ -214,8 +214,9 @@ function handlerFor<S extends RotatableSecret>(
         metrics({ step: event.step, outcome: 'skipped', durationMs: performance.now() - started });
         return;
       }
-      // The backstop: whatever the step is doing when the deadline passes, it fails there, typed and logged.
-      await deadline.within(event.step, () => steps[event.step]({ event, secret, secrets, engine, config, logger, rds }));
+      // The backstop: whatever the step is doing when the deadline passes, it fails there, typed and logged; a
+      // moment after the deadline, so an operation that ran out (a login, an AWS call) is the one named.
+      await deadline.within(event.step, () => steps[event.step]({ event, secret, secrets, engine, config, logger, rds }), undefined, STEP_BACKSTOP_MS);
       const durationMs = performance.now() - started;
       logger.info('Rotation step succeeded', { outcome: 'succeeded', durationMs: Math.round(durationMs) });
       metrics({ step: event.step, outcome: 'succeeded', durationMs });
